@@ -1,0 +1,68 @@
+"""Shared fixtures: a real Postgres server and throwaway databases on it.
+
+The server is, in order of preference: ``PGDRIFT_TEST_DATABASE_URL``; the
+local server on 127.0.0.1:5432 (user ``postgres``, trust auth); an embedded
+Postgres that the suite starts itself and stops at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+
+import psycopg
+import pytest
+
+from pgdrift.db import with_database
+
+LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _reachable(url: str) -> bool:
+    try:
+        with psycopg.connect(url, connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """A maintenance URL for a Postgres server the tests may create databases on."""
+    url = os.environ.get("PGDRIFT_TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    if _reachable(LOCAL_SERVER):
+        yield LOCAL_SERVER
+        return
+    from pgdrift.embedded import EmbeddedPostgres
+
+    with EmbeddedPostgres() as server:
+        yield server.url
+
+
+MakeDb = Callable[..., str]
+
+
+@pytest.fixture
+def make_db(server_url: str) -> Iterator[MakeDb]:
+    """Create fresh databases (optionally loaded with SQL); drop them afterwards."""
+    created: list[str] = []
+
+    def make(sql: str | None = None) -> str:
+        name = f"pgdrift_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        url = with_database(server_url, name)
+        if sql:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(sql)  # type: ignore[arg-type]
+        return url
+
+    yield make
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        for name in created:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
