@@ -5,7 +5,14 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from pgdrift.db import ConnectOptions, DatabaseError, connect, is_loopback, mask_password, redact_url
+from pgdrift.db import (
+    ConnectOptions,
+    DatabaseError,
+    connect,
+    is_loopback,
+    mask_password,
+    redact_url,
+)
 
 SECRET = "s3cr3t-Pa55"
 
@@ -67,7 +74,9 @@ def test_wrong_password_is_not_echoed(server_url: str) -> None:
             assert "password authentication failed" in str(exc)
         else:
             conn.close()
-            assert hba_trust and hba_trust[0], "login with a wrong password succeeded without trust auth"
+            assert hba_trust and hba_trust[0], (
+                "login with a wrong password succeeded without trust auth"
+            )
             pytest.skip("the test server trusts every login; no password is checked")
     finally:
         with psycopg.connect(server_url, autocommit=True) as admin:

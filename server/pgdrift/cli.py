@@ -159,9 +159,7 @@ def _load_schema(args: argparse.Namespace, project: Path, schemas: list[str]):  
 
         files, supabase = _migration_files(project)
         return shadow_schema(files, schemas, supabase=supabase, server_url=args.db_url)
-    if source == "url":
-        url = args.db_url
-    elif args.db_url:
+    if source == "url" or args.db_url:
         url = args.db_url
     else:
         url = _database_url(project, source)

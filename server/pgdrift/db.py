@@ -76,7 +76,9 @@ def _describe(exc: BaseException, url: str) -> str:
     return mask_password(f"cannot connect to {redact_url(url)}: {first}")
 
 
-def connect(url: str, options: ConnectOptions | None = None) -> psycopg.Connection[tuple[object, ...]]:
+def connect(
+    url: str, options: ConnectOptions | None = None
+) -> psycopg.Connection[tuple[object, ...]]:
     """Open a connection; raise :class:`DatabaseError` with a masked message."""
     opts = options or ConnectOptions()
     session = [f"-c statement_timeout={opts.statement_timeout_ms}"]

@@ -36,9 +36,7 @@ TypeKind = Literal[
     "multirange",
 ]
 
-RelationKind = Literal[
-    "table", "partitioned_table", "foreign_table", "view", "materialized_view"
-]
+RelationKind = Literal["table", "partitioned_table", "foreign_table", "view", "materialized_view"]
 IdentityKind = Literal["ALWAYS", "BY DEFAULT"]
 ArgMode = Literal["in", "out", "inout", "variadic", "table"]
 Volatility = Literal["immutable", "stable", "volatile"]
