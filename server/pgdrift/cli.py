@@ -159,10 +159,7 @@ def _load_schema(args: argparse.Namespace, project: Path, schemas: list[str]):  
 
         files, supabase = _migration_files(project)
         return shadow_schema(files, schemas, supabase=supabase, server_url=args.db_url)
-    if source == "url" or args.db_url:
-        url = args.db_url
-    else:
-        url = _database_url(project, source)
+    url = args.db_url or _database_url(project, source)
     # Generating types only reads; every session is read-only whatever the target.
     return introspect_url(url, schemas, read_only=True)
 
