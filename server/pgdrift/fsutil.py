@@ -33,7 +33,7 @@ def write_if_changed(path: Path, chunks: str | Iterable[str]) -> bool:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             for chunk in [text] if text is not None else chunks:
-                handle.write(chunk)  # type: ignore[arg-type]
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         if text is None and _same_content(path, tmp.read_text(encoding="utf-8")):
