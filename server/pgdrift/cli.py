@@ -175,20 +175,27 @@ def _default_schemas(project: Path) -> list[str]:
 
 
 def _migration_files(project: Path):  # type: ignore[no-untyped-def]
-    from pgdrift.migrations_files import discover
+    from pgdrift.migrations_files import find_migrations
 
-    found = discover(project)
-    return found.files, found.supabase
+    found = find_migrations(project)
+    if found.duplicates:
+        dup = found.duplicates[0]
+        names = ", ".join(f.display for f in dup.files)
+        raise UsageError(f"two migrations share version {dup.version}: {names}")
+    if not found.files:
+        raise UsageError(f"no migration files found in {project}")
+    return found.files, found.is_supabase
 
 
 def _database_url(project: Path, which: str) -> str:
-    from pgdrift.migrations_files import supabase_db_port
+    from pgdrift.migrations_files import read_supabase_config
 
     env = "PGDRIFT_LOCAL_DB_URL" if which == "local" else "PGDRIFT_REMOTE_DB_URL"
     url = os.environ.get(env)
     if url:
         return url
     if which == "local":
-        port = supabase_db_port(project) or 54322
+        config = read_supabase_config(project)
+        port = config.db_port if config else 54322
         return f"postgresql://postgres:postgres@127.0.0.1:{port}/postgres"
     raise UsageError(f"no remote database: set {env} or pass --db-url")
