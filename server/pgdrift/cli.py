@@ -73,6 +73,31 @@ def _build_parser() -> argparse.ArgumentParser:
         "--project", metavar="DIR", type=Path, default=Path("."), help="project root"
     )
     types.set_defaults(handler=_gen_types)
+
+    check = commands.add_parser(
+        "check",
+        help="report stale types, drift, import-boundary and migration problems",
+        description="Run every check over the project; exit 1 when findings are reported.",
+    )
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="limit to these files")
+    check.add_argument(
+        "--format", dest="fmt", choices=["text", "json", "sarif", "github"], default="text"
+    )
+    check.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="only application files changed since this git ref (plus project-wide checks)",
+    )
+    check.add_argument(
+        "--no-db", action="store_true", help="contact no database, not even a scratch one"
+    )
+    check.add_argument("--project", metavar="DIR", type=Path, default=None, help="project root")
+    check.set_defaults(handler=_check)
+
+    init = commands.add_parser("init", help="write a commented pgdrift.toml for this project")
+    init.add_argument("--project", metavar="DIR", type=Path, default=Path("."))
+    init.add_argument("--force", action="store_true", help="overwrite an existing pgdrift.toml")
+    init.set_defaults(handler=_init)
     return parser
 
 
@@ -96,6 +121,69 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _fail(message: str) -> int:
     print(f"pgdrift: error: {mask_password(message)}", file=sys.stderr)
     return EXIT_ERROR
+
+
+# --- check -----------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pgdrift.checks.engine import run_checks
+    from pgdrift.config import find_root
+    from pgdrift.output import render, use_color
+    from pgdrift.project import Project
+
+    start = args.project or (args.paths[0] if args.paths else Path("."))
+    if not start.exists():
+        raise UsageError(f"{start} does not exist")
+    root = args.project or find_root(start.resolve() if start.is_dir() else start.resolve().parent)
+    project = Project.load(root)
+    paths = [p.resolve() for p in args.paths] if args.paths else None
+    missing = [str(p) for p in paths or () if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(missing)}")
+    if args.changed_since:
+        changed = _changed_since(project.root, args.changed_since)
+        paths = [p for p in changed if paths is None or any(_within(p, q) for q in paths)]
+    result = run_checks(project, paths, use_db=not args.no_db)
+    sys.stdout.write(render(result.findings, project.root, args.fmt, color=use_color(sys.stdout)))
+    for note in result.notes:
+        print(f"pgdrift: note: {mask_password(note)}", file=sys.stderr)
+    return EXIT_FINDINGS if result.findings else EXIT_OK
+
+
+def _within(path: Path, scope: Path) -> bool:
+    return path == scope or scope in path.parents
+
+
+def _changed_since(root: Path, ref: str) -> list[Path]:
+    import subprocess
+
+    proc = subprocess.run(
+        ["git", "diff", "--name-only", "--relative", ref, "--"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise UsageError(f"--changed-since {ref}: {proc.stderr.strip() or 'git diff failed'}")
+    return [(root / line).resolve() for line in proc.stdout.splitlines() if line]
+
+
+# --- init ------------------------------------------------------------------------------
+
+
+def _init(args: argparse.Namespace) -> int:
+    from pgdrift.config import render_init
+
+    target = args.project / "pgdrift.toml"
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists; pass --force to overwrite it")
+    from pgdrift.fsutil import write_if_changed
+
+    write_if_changed(target, render_init(args.project))
+    print(f"wrote {target}", file=sys.stderr)
+    return EXIT_OK
 
 
 # --- gen types -------------------------------------------------------------------------

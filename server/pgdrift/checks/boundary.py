@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pgdrift.checks.files import (
     UNREADABLE_FILE,
@@ -49,6 +50,9 @@ from pgdrift.checks.imports_ts import (
 from pgdrift.checks.imports_ts import SOURCE_SUFFIXES as TS_SUFFIXES
 from pgdrift.config import Config, TypesFile, matches_any
 from pgdrift.model import Span
+
+if TYPE_CHECKING:
+    from pgdrift.checks.engine import CheckContext
 
 #: Test code is not application code unless ``[boundary] app`` says so.
 TEST_GLOBS = (
@@ -833,3 +837,8 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             seen.add(finding)
             result.append(finding)
     return result
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    """The boundary family as :mod:`pgdrift.checks.engine` runs it."""
+    return check_boundary(ctx.project.config, ctx.paths, ctx.project.reader)

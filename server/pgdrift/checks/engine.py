@@ -1,0 +1,78 @@
+"""Running every check family over a project: the one entry point front ends call.
+
+Each family is a function ``(CheckContext) -> list[Finding]``. A family that
+needs something unavailable (a database that does not answer) records a
+note and returns what it could; it never stops the others. Front ends
+render :attr:`CheckRun.findings` and show :attr:`CheckRun.notes`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pgdrift.checks import finalize
+from pgdrift.checks.files import walk_files
+from pgdrift.checks.finding import Finding
+from pgdrift.checks.suppress import suppressions_in
+from pgdrift.project import Project
+
+#: Files whose comments may carry ``pgdrift-ignore`` suppressions.
+SOURCE_SUFFIXES = frozenset({".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".sql"})
+
+
+@dataclass
+class CheckContext:
+    """What a check family may use: the project, the options, and a notebook."""
+
+    project: Project
+    #: Absolute paths to limit application-code checks to (None: the whole project).
+    paths: list[Path] | None = None
+    #: False with ``--no-db``: no database is contacted, not even a scratch one.
+    use_db: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, message: str) -> None:
+        if message not in self.notes:
+            self.notes.append(message)
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    findings: list[Finding]
+    notes: list[str]
+
+
+Family = Callable[[CheckContext], list[Finding]]
+
+#: Check families by module: each module has ``run(ctx) -> list[Finding]``.
+#: Families import lazily so a run pays only for parsers it uses.
+FAMILY_MODULES: tuple[str, ...] = ("pgdrift.checks.boundary",)
+
+
+def _families() -> Iterable[Family]:
+    for name in FAMILY_MODULES:
+        module = importlib.import_module(name)
+        yield module.run
+
+
+def run_checks(
+    project: Project,
+    paths: list[Path] | None = None,
+    *,
+    use_db: bool = True,
+    families: Iterable[Family] | None = None,
+) -> CheckRun:
+    """Every finding for ``project``, with severities and suppressions applied."""
+    from pgdrift.config import config_findings
+
+    ctx = CheckContext(project, paths, use_db)
+    findings: list[Finding] = list(config_findings(project.config))
+    for family in families if families is not None else _families():
+        findings += family(ctx)
+    checked = paths if paths is not None else list(walk_files(project.root, SOURCE_SUFFIXES))
+    suppressions = suppressions_in(checked, project.reader)
+    overrides = dict(project.config.severity_overrides)
+    return CheckRun(finalize(findings, overrides, suppressions), ctx.notes)

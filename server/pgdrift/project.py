@@ -1,0 +1,91 @@
+"""The state of one project: configuration, files, and the schemas derived from them.
+
+A :class:`Project` is what the CLI and (later) the language server hold. It
+knows where things are (configuration, migrations, type files, database
+URLs) and computes each derived schema at most once per instance; a front
+end that sees files change makes a new instance or calls :meth:`invalidate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pgdrift.checks.files import DiskReader, FileReader
+from pgdrift.config import Config, load_config
+from pgdrift.migrations_files import MigrationSet, find_migrations
+from pgdrift.model import Schema
+
+DatabaseName = Literal["local", "remote"]
+
+
+@dataclass
+class Project:
+    root: Path
+    config: Config
+    reader: FileReader = field(default_factory=DiskReader)
+    _migrations: MigrationSet | None = field(default=None, init=False, repr=False)
+    _schemas: dict[str, Schema] = field(default_factory=dict, init=False, repr=False)
+
+    @classmethod
+    def load(cls, root: Path) -> Project:
+        root = root.resolve()
+        return cls(root=root, config=load_config(root))
+
+    @property
+    def schemas(self) -> list[str]:
+        """The schemas generated types include (SPEC §4a ``schemas``)."""
+        return list(self.config.schemas)
+
+    @property
+    def migrations(self) -> MigrationSet:
+        if self._migrations is None:
+            explicit = self.config.path is not None and self.config.key_lines.get(("migrations",))
+            globs = self.config.migrations if explicit else None
+            self._migrations = find_migrations(self.root, globs)
+        return self._migrations
+
+    def database_url(self, which: DatabaseName) -> str | None:
+        """The URL of the local or remote database, from its environment variable."""
+        ref = self.config.local_db if which == "local" else self.config.remote_db
+        return ref.url()
+
+    def database_env(self, which: DatabaseName) -> str:
+        ref = self.config.local_db if which == "local" else self.config.remote_db
+        return ref.env
+
+    def shadow_schema(self, server_url: str | None = None) -> Schema:
+        """What the migrations build, replayed into a scratch Postgres (cached)."""
+        cached = self._schemas.get("shadow")
+        if cached is None:
+            from pgdrift.sources.shadow import shadow_schema
+
+            found = self.migrations
+            cached = shadow_schema(
+                found.files, self.schemas, supabase=found.is_supabase, server_url=server_url
+            )
+            self._schemas["shadow"] = cached
+        return cached
+
+    def database_schema(self, which: DatabaseName, url: str | None = None) -> Schema:
+        """A live database's schema, read in a read-only session (cached)."""
+        cached = self._schemas.get(which)
+        if cached is None:
+            from pgdrift.sources.catalog import introspect_url
+
+            target = url or self.database_url(which)
+            if target is None:
+                from pgdrift.db import DatabaseError
+
+                raise DatabaseError(
+                    f"no {which} database: set {self.database_env(which)} or pass --db-url"
+                )
+            cached = introspect_url(target, self.schemas, read_only=True, missing_ok=True)
+            self._schemas[which] = cached
+        return cached
+
+    def invalidate(self) -> None:
+        """Forget derived state after files changed."""
+        self._migrations = None
+        self._schemas.clear()
