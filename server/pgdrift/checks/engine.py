@@ -17,7 +17,9 @@ from pgdrift.checks import finalize
 from pgdrift.checks.files import walk_files
 from pgdrift.checks.finding import Finding
 from pgdrift.checks.suppress import suppressions_in
-from pgdrift.project import Project
+from pgdrift.db import DatabaseError
+from pgdrift.model import Schema
+from pgdrift.project import DatabaseName, Project
 
 #: Files whose comments may carry ``pgdrift-ignore`` suppressions.
 SOURCE_SUFFIXES = frozenset({".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".sql"})
@@ -37,6 +39,41 @@ class CheckContext:
     def note(self, message: str) -> None:
         if message not in self.notes:
             self.notes.append(message)
+
+    def migrations_schema(self) -> Schema | None:
+        """What the migrations build (shadow replay), or None with a note.
+
+        A migration that fails to apply is not noted here: the migrations
+        family reports it as a finding at its file and line.
+        """
+        if not self.use_db:
+            self.note("--no-db: migrations were not replayed; checks against them skipped")
+            return None
+        from pgdrift.sources.shadow import ShadowError
+
+        try:
+            return self.project.shadow_schema()
+        except ShadowError:
+            return None
+        except DatabaseError as exc:
+            self.note(f"cannot replay the migrations: {exc}")
+            return None
+
+    def database_schema(self, which: DatabaseName) -> Schema | None:
+        """The live local or remote schema, or None with a note when unavailable."""
+        if not self.use_db:
+            return None
+        if self.project.database_url(which) is None:
+            self.note(
+                f"no {which} database ({self.project.database_env(which)} is not set); "
+                f"checks against it skipped"
+            )
+            return None
+        try:
+            return self.project.database_schema(which)
+        except DatabaseError as exc:
+            self.note(f"{which} database unavailable, checks against it skipped: {exc}")
+            return None
 
 
 @dataclass(frozen=True)
