@@ -49,13 +49,14 @@ class CheckContext:
         if not self.use_db:
             self.note("--no-db: migrations were not replayed; checks against them skipped")
             return None
-        from pgdrift.sources.shadow import ShadowError
+        from pgdrift.embedded import EmbeddedPostgresError
+        from pgdrift.sources.shadow import MigrationFailed, ShadowError
 
         try:
             return self.project.shadow_schema()
-        except ShadowError:
+        except MigrationFailed:
             return None
-        except DatabaseError as exc:
+        except (DatabaseError, EmbeddedPostgresError, ShadowError) as exc:
             self.note(f"cannot replay the migrations: {exc}")
             return None
 
