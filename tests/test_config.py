@@ -282,7 +282,7 @@ def test_broken_supabase_config_is_reported(tmp_path: Path) -> None:
     root = write(tmp_path, {"supabase/config.toml": "[db]\nport = 'x'\n"})
     config = load_config(root)
     assert [(p.path.name, p.line, p.message) for p in config.problems] == [
-        ("config.toml", 1, "[db].port must be an integer")
+        ("config.toml", 1, "[db].port must be a port number, not 'x'")
     ]
     assert config.local_db.default_url is not None
     assert ":54322/" in config.local_db.default_url

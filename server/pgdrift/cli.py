@@ -276,14 +276,11 @@ def _migration_files(project: Path):  # type: ignore[no-untyped-def]
 
 
 def _database_url(project: Path, which: str) -> str:
-    from pgdrift.migrations_files import read_supabase_config
+    from pgdrift.config import load_config
 
-    env = "PGDRIFT_LOCAL_DB_URL" if which == "local" else "PGDRIFT_REMOTE_DB_URL"
-    url = os.environ.get(env)
-    if url:
-        return url
-    if which == "local":
-        config = read_supabase_config(project)
-        port = config.db_port if config else 54322
-        return f"postgresql://postgres:postgres@127.0.0.1:{port}/postgres"
-    raise UsageError(f"no remote database: set {env} or pass --db-url")
+    config = load_config(project.resolve())
+    ref = config.local_db if which == "local" else config.remote_db
+    url = ref.url()
+    if url is None:
+        raise UsageError(f"no {which} database: set {ref.env} or pass --db-url")
+    return url

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pgdrift.checks.finding import Finding, Severity, check, is_severity_selector
+from pgdrift.migrations_files import DEFAULT_DB_PORT, read_supabase_config
 from pgdrift.model import Span
 
 CONFIG_FILE = "pgdrift.toml"
@@ -37,7 +38,7 @@ SUPABASE_CONFIG = Path("supabase") / "config.toml"
 
 LOCAL_ENV = "PGDRIFT_LOCAL_DB_URL"
 REMOTE_ENV = "PGDRIFT_REMOTE_DB_URL"
-SUPABASE_DB_PORT = 54322
+SUPABASE_DB_PORT = DEFAULT_DB_PORT
 DEFAULT_MIGRATIONS = ("supabase/migrations/*.sql",)
 DEFAULT_TYPES = (
     ("types/database.local.ts", "local"),
@@ -236,37 +237,19 @@ def load_config(root: Path, *, strict: bool = False) -> Config:
 
 def read_supabase_layout(root: Path, problems: list[ConfigProblem]) -> SupabaseLayout | None:
     """``supabase/config.toml``'s local port and API schemas, when the file exists."""
-    path = root / SUPABASE_CONFIG
-    if not path.is_file():
+    found = read_supabase_config(root)
+    if found is None:
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(ConfigProblem(path, 0, f"cannot read {SUPABASE_CONFIG}: {exc}"))
-        return SupabaseLayout(path)
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(ConfigProblem(path, _toml_error_line(exc, text), f"invalid TOML: {exc}"))
-        return SupabaseLayout(path)
-    lines = key_lines(text)
-    port = SUPABASE_DB_PORT
-    db = data.get("db")
-    if isinstance(db, dict) and "port" in db:
-        if isinstance(db["port"], int) and not isinstance(db["port"], bool):
-            port = db["port"]
-        else:
-            line = lines.get(("db", "port"), 0)
-            problems.append(ConfigProblem(path, line, "[db].port must be an integer"))
-    schemas: tuple[str, ...] | None = None
-    api = data.get("api")
-    if isinstance(api, dict) and "schemas" in api:
-        value = api["schemas"]
-        if isinstance(value, list) and all(isinstance(s, str) for s in value):
-            schemas = tuple(value)
-        else:
-            line = lines.get(("api", "schemas"), 0)
-            problems.append(ConfigProblem(path, line, "[api].schemas must be a list of strings"))
-    return SupabaseLayout(path, port, schemas)
+    if found.problems:
+        try:
+            lines = key_lines(found.path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
+            lines = {}
+        for problem in found.problems:
+            line = problem.line if problem.line is not None else lines.get(problem.key, 0)
+            problems.append(ConfigProblem(found.path, line, problem.message))
+    schemas = found.api_schemas if found.api_schemas_set else None
+    return SupabaseLayout(found.path, found.db_port, schemas)
 
 
 class _Loader:

@@ -27,6 +27,7 @@ from typing import Literal
 __all__ = [
     "DEFAULT_API_SCHEMAS",
     "DEFAULT_DB_PORT",
+    "ConfigTomlProblem",
     "DuplicateVersion",
     "MigrationFile",
     "MigrationSet",
@@ -81,17 +82,36 @@ class DuplicateVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfigTomlProblem:
+    """Something wrong in ``supabase/config.toml``: the key it concerns (empty
+    for the file as a whole), the 0-based line when known, and what is wrong."""
+
+    key: tuple[str, ...]
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class SupabaseConfig:
     """The parts of ``supabase/config.toml`` pgdrift uses, with the CLI's defaults.
 
-    ``error`` holds a message (with line and column) when the file could not be
-    read or parsed; the other fields then hold the defaults.
+    ``problems`` lists what could not be used (the file unreadable, invalid
+    TOML, a value of the wrong type); the affected fields then hold the
+    defaults. ``api_schemas_set`` says whether ``[api].schemas`` was given.
     """
 
     path: Path
     db_port: int = DEFAULT_DB_PORT
     api_schemas: tuple[str, ...] = DEFAULT_API_SCHEMAS
-    error: str | None = None
+    api_schemas_set: bool = False
+    problems: tuple[ConfigTomlProblem, ...] = ()
+
+    @property
+    def error(self) -> str | None:
+        """All problems in one line, or None."""
+        if not self.problems:
+            return None
+        return f"{self.path.name}: " + "; ".join(p.message for p in self.problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +151,13 @@ def read_supabase_config(project_dir: Path | str) -> SupabaseConfig | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
-        return SupabaseConfig(path, error=f"cannot read {path.name}: {exc}")
+        return SupabaseConfig(path, problems=(ConfigTomlProblem((), None, f"cannot read: {exc}"),))
     except tomllib.TOMLDecodeError as exc:
-        return SupabaseConfig(path, error=f"invalid TOML in {path.name}: {exc}")
+        match = re.search(r"at line (\d+)", str(exc))
+        line = int(match[1]) - 1 if match else None
+        return SupabaseConfig(path, problems=(ConfigTomlProblem((), line, f"invalid TOML: {exc}"),))
 
-    problems: list[str] = []
+    problems: list[ConfigTomlProblem] = []
     port = DEFAULT_DB_PORT
     db = data.get("db")
     if isinstance(db, dict) and "port" in db:
@@ -143,17 +165,18 @@ def read_supabase_config(project_dir: Path | str) -> SupabaseConfig | None:
         if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536:
             port = value
         else:
-            problems.append(f"[db].port must be a port number, not {value!r}")
-    schemas = DEFAULT_API_SCHEMAS
+            message = f"[db].port must be a port number, not {value!r}"
+            problems.append(ConfigTomlProblem(("db", "port"), None, message))
+    schemas, given = DEFAULT_API_SCHEMAS, False
     api = data.get("api")
     if isinstance(api, dict) and "schemas" in api:
         value = api["schemas"]
         if isinstance(value, list) and all(isinstance(s, str) for s in value):
-            schemas = tuple(value)
+            schemas, given = tuple(value), True
         else:
-            problems.append(f"[api].schemas must be a list of strings, not {value!r}")
-    error = f"{path.name}: " + "; ".join(problems) if problems else None
-    return SupabaseConfig(path, port, schemas, error)
+            message = f"[api].schemas must be a list of strings, not {value!r}"
+            problems.append(ConfigTomlProblem(("api", "schemas"), None, message))
+    return SupabaseConfig(path, port, schemas, given, tuple(problems))
 
 
 def default_schemas(project_dir: Path | str) -> list[str]:
