@@ -2,8 +2,8 @@
 // is the only place allowed to import them.
 import type { Database as Remote } from "../../types/database.remote"
 
-type RemoteOrder = Remote["public"]["Tables"]["orders"]["Row"]
+type RemotePost = Remote["public"]["Tables"]["posts"]["Row"]
 
-export function describe(order: RemoteOrder): string {
-  return `${order.id}: ${order.status} ${order.total} ${order.currency}`
+export function describe(post: RemotePost): string {
+  return `${post.id}: ${post.title} (${post.published ? "published" : "draft"})`
 }
