@@ -19,6 +19,16 @@ from pgdrift.db import with_database
 LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files under tests/fixtures from the real generator "
+        "(supabase gen types); each rewritten file is reported as a warning",
+    )
+
+
 def _reachable(url: str) -> bool:
     try:
         with psycopg.connect(url, connect_timeout=3):
