@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import psycopg
 import pytest
+from psycopg import sql
 
 from pgdrift.db import (
     ConnectOptions,
@@ -55,32 +58,46 @@ def test_unreachable_database_is_a_clear_error() -> None:
     assert message.startswith("cannot connect to postgresql://app:***@127.0.0.1:1/prod")
 
 
-def test_wrong_password_is_not_echoed(server_url: str) -> None:
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute("DROP ROLE IF EXISTS pgdrift_pw_test")
-        admin.execute("CREATE ROLE pgdrift_pw_test LOGIN PASSWORD 'right-one'")
-    info = psycopg.conninfo.conninfo_to_dict(server_url)
-    host, port = info.get("host", "127.0.0.1"), info.get("port", 5432)
-    url = f"postgresql://pgdrift_pw_test:{SECRET}@{host}:{port}/postgres"
-    try:
-        with psycopg.connect(server_url) as admin:
-            hba_trust = admin.execute(
-                "select count(*) from pg_hba_file_rules where auth_method = 'trust'"
-            ).fetchone()
-        try:
-            conn = connect(url)
-        except DatabaseError as exc:
-            assert SECRET not in str(exc)
-            assert "password authentication failed" in str(exc)
-        else:
-            conn.close()
-            assert hba_trust and hba_trust[0], (
-                "login with a wrong password succeeded without trust auth"
+@pytest.fixture(scope="module")
+def password_server() -> Iterator[str]:
+    """An embedded server that checks passwords for every role but ``postgres``."""
+    from pgdrift.embedded import EmbeddedPostgres
+
+    with EmbeddedPostgres() as server, psycopg.connect(server.url, autocommit=True) as conn:
+        hba = conn.execute("show hba_file").fetchone()
+        assert hba is not None
+        rules = [
+            "local all all trust",
+            "host all postgres 127.0.0.1/32 trust",
+            "host all all 127.0.0.1/32 scram-sha-256",
+        ]
+        conn.execute(
+            sql.SQL("copy (select unnest({}::text[])) to {}").format(
+                sql.Literal(rules), sql.Literal(hba[0])
             )
-            pytest.skip("the test server trusts every login; no password is checked")
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute("DROP ROLE IF EXISTS pgdrift_pw_test")
+        )
+        conn.execute("select pg_reload_conf()")
+        conn.execute("create role app login password 'the-right-one'")
+        yield server.url
+
+
+def test_wrong_password_is_not_echoed(password_server: str) -> None:
+    info = psycopg.conninfo.conninfo_to_dict(password_server)
+    url = f"postgresql://app:{SECRET}@127.0.0.1:{info['port']}/postgres"
+    with pytest.raises(DatabaseError) as caught:
+        connect(url)
+    message = str(caught.value)
+    assert SECRET not in message
+    assert message == (
+        f"cannot connect to postgresql://app:***@127.0.0.1:{info['port']}/postgres: "
+        'password authentication failed for user "app"'
+    )
+
+
+def test_right_password_connects(password_server: str) -> None:
+    info = psycopg.conninfo.conninfo_to_dict(password_server)
+    with connect(f"postgresql://app:the-right-one@127.0.0.1:{info['port']}/postgres") as conn:
+        assert conn.execute("select current_user").fetchone() == ("app",)
 
 
 def test_read_only_session_cannot_write(make_db) -> None:  # type: ignore[no-untyped-def]

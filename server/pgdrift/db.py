@@ -65,15 +65,16 @@ class ConnectOptions:
 
 
 def _describe(exc: BaseException, url: str) -> str:
-    """A one-line, password-free account of a connection failure."""
-    detail = str(exc).strip().splitlines()
-    first = detail[-1] if detail else type(exc).__name__
-    for line in detail:
-        if "password authentication failed" in line or "does not exist" in line:
-            first = line
-            break
-    first = re.sub(r"^connection failed:\s*", "", first)
-    return mask_password(f"cannot connect to {redact_url(url)}: {first}")
+    """A one-line, password-free account of a connection failure.
+
+    libpq's messages name the server, then the reason after ``failed:``,
+    then hints on indented lines; the reason is what a user needs.
+    """
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(exc).__name__
+    reason = reason.rsplit("failed: ", 1)[-1]
+    reason = re.sub(r"^(?:FATAL|ERROR):\s+", "", reason)
+    return mask_password(f"cannot connect to {redact_url(url)}: {reason}")
 
 
 def connect(
