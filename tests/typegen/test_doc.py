@@ -121,6 +121,7 @@ def test_indent_if_break_follows_the_named_group() -> None:
         ("日本語", 6),
         ("ｱ", 1),  # halfwidth katakana
         ("\uff21", 2),  # fullwidth A
+        ("\u3000", 2),  # ideographic space
         ("e\u0301", 1),  # combining acute
         ("😀", 2),
         ("👍🏽", 2),  # emoji + skin tone: one emoji
