@@ -139,8 +139,24 @@ def _check_invariants(text: str, pieces: list[Piece]) -> None:
 _SQLISH = st.lists(
     st.one_of(
         st.sampled_from(list("aeEbx $;'\"-/*()\\\n\t.,01_")),
-        st.sampled_from(["$$", "$t$", "--", "/*", "*/", "E'", "begin ", "end ", "case ", "copy ",
-                         "from stdin;\n", "\\.\n", "create function ", "create or replace procedure "]),
+        st.sampled_from(
+            [
+                "$$",
+                "$t$",
+                "--",
+                "/*",
+                "*/",
+                "E'",
+                "begin ",
+                "end ",
+                "case ",
+                "copy ",
+                "from stdin;\n",
+                "\\.\n",
+                "create function ",
+                "create or replace procedure ",
+            ]
+        ),
         st.characters(),
     ),
     max_size=80,

@@ -1,0 +1,2086 @@
+"""Parse DDL statements into replayable operations.
+
+One statement in, one :class:`Op` (plain frozen data) out. Ops know nothing
+about the schema built so far, so a file's ops can be cached by the file's
+content hash and replayed later. The grammar is Postgres' (gram.y) for the
+statements that shape a schema; statements that do not (DML, GRANT,
+publications, roles ...) become :class:`Ignored`, and statements whose effect
+cannot be known without running them (``DO``, ``EXECUTE``, ``CALL``) become
+:class:`Unmodelled`, which the replay reports.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pgdrift.sources import sql_expr as E
+from pgdrift.sources.sql_expr import ExprParser
+from pgdrift.sources.sql_tokens import EOF, NUM, OP, QIDENT, STR, WORD, ParseError, Stream, tokenize
+from pgdrift.sources.sql_types import TypeName
+
+QName = tuple[str, ...]  # (name,) or (schema, name)
+
+
+# --------------------------------------------------------------------------- ops
+
+
+class Op:
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FKSpec:
+    table: QName
+    columns: tuple[str, ...]
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+
+
+@dataclass(frozen=True, slots=True)
+class ColConstraint:
+    #: notnull, null, default, identity, generated, pk, unique, fk, check
+    kind: str
+    name: str | None = None
+    expr: E.Node | None = None
+    identity: str = ""  # ALWAYS / BY DEFAULT
+    fk: FKSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnDef:
+    name: str
+    type: TypeName | None  # None in CREATE TABLE ... PARTITION OF / OF type
+    constraints: tuple[ColConstraint, ...] = ()
+    collate: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TableConstraint:
+    kind: str  # pk, unique, fk, check, exclude
+    name: str | None = None
+    columns: tuple[str, ...] = ()
+    fk: FKSpec | None = None
+    expr: E.Node | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LikeClause:
+    source: QName
+    #: (including?, option) in order: ("defaults", True) ...
+    options: tuple[tuple[str, bool], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CreateTable(Op):
+    name: QName
+    elements: tuple[ColumnDef | TableConstraint | LikeClause, ...] = ()
+    if_not_exists: bool = False
+    kind: str = "table"  # table, partitioned_table, foreign_table
+    partition_of: QName | None = None
+    inherits: tuple[QName, ...] = ()
+    as_query: E.Query | None = None
+    as_sql: str = ""
+
+
+# ALTER TABLE actions -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AddColumn:
+    column: ColumnDef
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DropColumn:
+    name: str
+    if_exists: bool = False
+    cascade: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AlterColumnType:
+    name: str
+    type: TypeName
+    using: E.Node | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetDefault:
+    name: str
+    expr: E.Node | None  # None: DROP DEFAULT
+
+
+@dataclass(frozen=True, slots=True)
+class SetNotNull:
+    name: str
+    not_null: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SetIdentity:
+    """ADD GENERATED ... AS IDENTITY, SET GENERATED ..., DROP IDENTITY."""
+
+    name: str
+    action: str  # add, set, drop
+    kind: str = ""  # ALWAYS / BY DEFAULT
+    if_exists: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DropExpression:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddConstraint:
+    constraint: TableConstraint
+
+
+@dataclass(frozen=True, slots=True)
+class DropConstraint:
+    name: str
+    if_exists: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RenameConstraint:
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenameColumn:
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenameRelation:
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetSchema:
+    schema: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetRowSecurity:
+    action: str  # enable, disable, force, no force
+
+
+@dataclass(frozen=True, slots=True)
+class AttachPartition:
+    child: QName
+    detach: bool = False
+
+
+Action = (
+    AddColumn
+    | DropColumn
+    | AlterColumnType
+    | SetDefault
+    | SetNotNull
+    | SetIdentity
+    | DropExpression
+    | AddConstraint
+    | DropConstraint
+    | RenameConstraint
+    | RenameColumn
+    | RenameRelation
+    | SetSchema
+    | SetRowSecurity
+    | AttachPartition
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AlterTable(Op):
+    name: QName
+    actions: tuple[Action, ...]
+    if_exists: bool = False
+    #: The object word used: table, view, materialized view, foreign table,
+    #: index, sequence.
+    target: str = "table"
+
+
+@dataclass(frozen=True, slots=True)
+class CreateIndex(Op):
+    name: str | None
+    table: QName
+    unique: bool = False
+    if_not_exists: bool = False
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Drop(Op):
+    kind: str  # table, view, materialized view, type, domain, schema, sequence, index, extension, foreign table
+    names: tuple[QName, ...]
+    if_exists: bool = False
+    cascade: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FuncArg:
+    mode: str  # in, out, inout, variadic
+    name: str
+    type: TypeName
+    default: E.Node | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateFunction(Op):
+    name: QName
+    args: tuple[FuncArg, ...]
+    returns: TypeName | None = None
+    setof: bool = False
+    returns_table: tuple[tuple[str, TypeName], ...] | None = None
+    replace: bool = False
+    language: str = "sql"
+    volatility: str = "volatile"
+    security_definer: bool = False
+    rows: float | None = None
+    body: str | None = None
+    sql_body: bool = False
+    procedure: bool = False
+    #: Extra arguments written after AS 'obj_file', 'link_symbol' (C functions).
+    link_symbol: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FuncRef:
+    name: QName
+    #: Argument types as written (IN/INOUT/VARIADIC only); None when omitted.
+    args: tuple[TypeName, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DropFunction(Op):
+    items: tuple[FuncRef, ...]
+    if_exists: bool = False
+    cascade: bool = False
+    procedure: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AlterFunction(Op):
+    func: FuncRef
+    rename: str | None = None
+    set_schema: str | None = None
+    volatility: str | None = None
+    security_definer: bool | None = None
+    rows: float | None = None
+    procedure: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CreateEnum(Op):
+    name: QName
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CreateComposite(Op):
+    name: QName
+    attributes: tuple[tuple[str, TypeName], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CreateOtherType(Op):
+    """Range, base or shell types: known by name only."""
+
+    name: QName
+    kind: str  # range, base, shell
+    subtype: TypeName | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlterType(Op):
+    name: QName
+    action: str  # add value, rename value, rename, set schema, add attribute, drop attribute, alter attribute, rename attribute, owner
+    value: str = ""
+    other: str = ""  # BEFORE/AFTER label, or new name
+    position: str = ""  # before / after
+    if_not_exists: bool = False
+    type: TypeName | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateDomain(Op):
+    name: QName
+    base: TypeName
+    default: E.Node | None = None
+    not_null: bool = False
+    checks: tuple[tuple[str | None, E.Node], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AlterDomain(Op):
+    name: QName
+    action: str  # set default, drop default, set not null, drop not null, add check, drop constraint, rename, set schema, rename constraint
+    expr: E.Node | None = None
+    constraint: str | None = None
+    new: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CreateView(Op):
+    name: QName
+    query: E.Query | None
+    query_sql: str
+    columns: tuple[str, ...] = ()
+    replace: bool = False
+    materialized: bool = False
+    if_not_exists: bool = False
+    check_option: bool = False
+    #: Set when our parser could not read the query (sqlglot may).
+    query_error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CreateTrigger(Op):
+    name: str
+    table: QName
+    timing: str  # BEFORE, AFTER, INSTEAD OF
+    events: tuple[str, ...]
+    replace: bool = False
+    function: QName = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DropTrigger(Op):
+    name: str
+    table: QName
+    if_exists: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePolicy(Op):
+    name: str
+    table: QName
+    permissive: bool = True
+    command: str = "ALL"
+    roles: tuple[str, ...] = ("public",)
+    using: E.Node | None = None
+    check: E.Node | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlterPolicy(Op):
+    name: str
+    table: QName
+    rename: str | None = None
+    roles: tuple[str, ...] | None = None
+    using: E.Node | None = None
+    check: E.Node | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DropPolicy(Op):
+    name: str
+    table: QName
+    if_exists: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Comment(Op):
+    kind: str  # table, column, view, materialized view, type, domain, function, schema, ...
+    target: QName
+    text: str | None
+    func_args: tuple[TypeName, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreateSchema(Op):
+    name: str
+    if_not_exists: bool = False
+    elements: tuple[Op, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AlterSchema(Op):
+    name: str
+    rename: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreateExtension(Op):
+    name: str
+    schema: str | None = None
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AlterExtension(Op):
+    name: str
+    set_schema: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreateSequence(Op):
+    name: QName
+    if_not_exists: bool = False
+    owned_by: QName | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlterSequence(Op):
+    name: QName
+    owned_by: QName | None = None
+    if_exists: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SetSearchPath(Op):
+    path: tuple[str, ...] | None  # None: RESET / DEFAULT
+    local: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction(Op):
+    kind: str  # begin, commit, rollback, savepoint, release, rollback to
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unmodelled(Op):
+    """A statement whose effect on the schema cannot be known statically."""
+
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored(Op):
+    """A statement with no effect on the model (DML, GRANT, roles ...)."""
+
+    what: str
+
+
+# --------------------------------------------------------------------------- entry point
+
+_FIRST_WORDS = re.compile(
+    r"\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*([A-Za-z_]+)(?:\s+([A-Za-z_]+))?", re.S
+)
+
+# First words of statements that never change the model: skipped without tokenizing.
+_IGNORED_FIRST = frozenset(
+    [
+        "insert",
+        "update",
+        "delete",
+        "merge",
+        "copy",
+        "truncate",
+        "vacuum",
+        "analyze",
+        "analyse",
+        "notify",
+        "listen",
+        "unlisten",
+        "lock",
+        "refresh",
+        "cluster",
+        "reindex",
+        "discard",
+        "prepare",
+        "deallocate",
+        "checkpoint",
+        "load",
+        "explain",
+        "grant",
+        "revoke",
+        "fetch",
+        "move",
+        "close",
+        "declare",
+        "reassign",
+        "import",
+    ]
+)
+
+
+def first_words(sql: str) -> tuple[str, str]:
+    m = _FIRST_WORDS.match(sql)
+    if m is None:
+        return "", ""
+    return m.group(1).lower(), (m.group(2) or "").lower()
+
+
+def parse_statement(sql: str) -> Op:
+    """Parse one statement (with or without its ``;``).
+
+    Raises :class:`ParseError` (with an offset into ``sql``) on a syntax
+    error, or :class:`~pgdrift.sources.sql_tokens.TokenizeError`.
+    """
+    w1, _ = first_words(sql)
+    if w1 in _IGNORED_FIRST:
+        return Ignored(w1)
+    if w1 == "select" and "set_config" not in sql.lower():
+        return Ignored("select")
+    toks = tokenize(sql)
+    s = Stream(toks, sql)
+    if not toks:
+        return Ignored("empty")
+    return _Parser(s).statement()
+
+
+# --------------------------------------------------------------------------- parser
+
+_MULTIWORD_TYPE_FIRST = frozenset(
+    ["double", "character", "char", "bit", "national", "timestamp", "time", "interval"]
+)
+_MULTIWORD_TYPE_SECOND = frozenset(["precision", "varying", "with", "without", "character", "char"])
+
+_REF_ACTIONS = {
+    ("no", "action"): "NO ACTION",
+    ("restrict",): "RESTRICT",
+    ("cascade",): "CASCADE",
+    ("set", "null"): "SET NULL",
+    ("set", "default"): "SET DEFAULT",
+}
+
+_OBJECT_KINDS_2 = {
+    ("materialized", "view"): "materialized view",
+    ("foreign", "table"): "foreign table",
+    ("event", "trigger"): "event trigger",
+    ("text", "search"): "text search",
+    ("access", "method"): "access method",
+    ("foreign", "data"): "foreign data wrapper",
+    ("user", "mapping"): "user mapping",
+}
+
+
+class _Parser:
+    def __init__(self, s: Stream) -> None:
+        self.s = s
+        self.e = ExprParser(s)
+
+    # ---------------------------------------------------------------- helpers
+
+    def done(self) -> None:
+        s = self.s
+        s.accept_op(";")
+        if s.peek().kind != EOF:
+            s.fail("syntax error")
+
+    def qname(self) -> QName:
+        return self.s.qualified_name()
+
+    def if_not_exists(self) -> bool:
+        return self.s.accept_words("if", "not", "exists")
+
+    def if_exists(self) -> bool:
+        return self.s.accept_words("if", "exists")
+
+    def name_list(self) -> tuple[str, ...]:
+        return self.e.name_list()
+
+    def src_expr(self, min_prec: int = 0) -> E.Node:
+        """An expression wrapped with its source text (see :class:`E.Src`)."""
+        s = self.s
+        start = s.peek().start
+        e = self.e.expr(min_prec)
+        end = s.toks[s.pos - 1].end if s.pos else start
+        return E.Src(e, s.sql[start:end])
+
+    def paren_expr(self) -> E.Node:
+        s = self.s
+        s.expect_op("(")
+        e = self.src_expr()
+        s.expect_op(")")
+        return e
+
+    def skip_rest(self) -> None:
+        self.s.skip_to_end()
+
+    def number(self) -> float:
+        s = self.s
+        neg = bool(s.accept_op("-"))
+        t = s.next()
+        if t.kind != NUM:
+            s.pos -= 1
+            s.fail("expected a number")
+        v = float(t.text)
+        return -v if neg else v
+
+    # ---------------------------------------------------------------- dispatch
+
+    def statement(self) -> Op:
+        s = self.s
+        w = s.accept_word(
+            "create",
+            "alter",
+            "drop",
+            "comment",
+            "set",
+            "reset",
+            "select",
+            "begin",
+            "start",
+            "commit",
+            "end",
+            "rollback",
+            "abort",
+            "savepoint",
+            "release",
+            "do",
+            "call",
+            "execute",
+            "with",
+        )
+        if w is None:
+            t = s.peek()
+            if t.kind == WORD:
+                return Ignored(t.text)
+            s.fail("syntax error")
+        op: Op
+        if w == "create":
+            op = self.create()
+        elif w == "alter":
+            op = self.alter()
+        elif w == "drop":
+            op = self.drop()
+        elif w == "comment":
+            op = self.comment()
+        elif w in ("set", "reset"):
+            op = self.set_stmt(w)
+        elif w == "select":
+            op = self.select_stmt()
+        elif w in ("begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release"):
+            op = self.transaction(w)
+        elif w == "do":
+            self.skip_rest()
+            return Unmodelled("DO block")
+        elif w in ("call", "execute"):
+            self.skip_rest()
+            return Unmodelled(w.upper())
+        else:
+            self.skip_rest()
+            return Ignored(w or "")
+        if not isinstance(op, Ignored):
+            self.done()
+        return op
+
+    # ---------------------------------------------------------------- CREATE
+
+    def create(self) -> Op:
+        s = self.s
+        replace = s.accept_words("or", "replace")
+        s.accept_word("temp", "temporary", "unlogged")
+        if s.accept_word("global", "local"):
+            s.accept_word("temp", "temporary")
+        if s.accept_word("table"):
+            return self.create_table("table")
+        if s.words_ahead("foreign", "table"):
+            s.pos += 2
+            return self.create_table("foreign_table")
+        if s.is_word("unique", "index"):
+            return self.create_index()
+        if s.accept_word("type"):
+            return self.create_type()
+        if s.accept_word("domain"):
+            return self.create_domain()
+        if s.accept_word("recursive"):
+            s.expect_word("view")
+            return self.create_view(replace, False)
+        if s.accept_word("view"):
+            return self.create_view(replace, False)
+        if s.accept_words("materialized", "view"):
+            return self.create_view(replace, True)
+        if s.accept_word("function"):
+            return self.create_function(replace, False)
+        if s.accept_word("procedure"):
+            return self.create_function(replace, True)
+        if s.accept_word("trigger") or s.accept_words("constraint", "trigger"):
+            return self.create_trigger(replace)
+        if s.accept_word("policy"):
+            return self.create_policy()
+        if s.accept_word("schema"):
+            return self.create_schema()
+        if s.accept_word("extension"):
+            return self.create_extension()
+        if s.accept_word("sequence"):
+            return self.create_sequence()
+        t = s.peek()
+        what = t.text if t.kind == WORD else "statement"
+        self.skip_rest()
+        if what == "rule":
+            return Unmodelled("CREATE RULE")
+        return Ignored(f"create {what}")
+
+    def create_table(self, kind: str) -> Op:
+        s = self.s
+        ine = self.if_not_exists()
+        name = self.qname()
+        if s.accept_word("partition"):
+            s.expect_word("of")
+            parent = self.qname()
+            elements: tuple[ColumnDef | TableConstraint | LikeClause, ...] = ()
+            if s.is_op("("):
+                elements = self.table_elements(partition=True)
+            if s.accept_word("default"):
+                pass
+            else:
+                s.expect_words("for", "values")
+                self._skip_partition_bound()
+            op = CreateTable(name, elements, ine, "table", partition_of=parent)
+            return self._table_tail(op)
+        if s.accept_word("of"):
+            # Typed table: columns come from the composite type.
+            tn = self.qname()
+            elements = self.table_elements(partition=True) if s.is_op("(") else ()
+            op = CreateTable(name, (LikeClause(tn, (("__type__", True),)), *elements), ine, kind)
+            return self._table_tail(op)
+        if s.accept_word("as") or (s.is_op("(") and self._paren_is_column_names()):
+            return self._create_table_as(name, ine)
+        elements = self.table_elements() if s.is_op("(") else ()
+        inherits: tuple[QName, ...] = ()
+        if s.accept_word("inherits"):
+            s.expect_op("(")
+            items = [self.qname()]
+            while s.accept_op(","):
+                items.append(self.qname())
+            s.expect_op(")")
+            inherits = tuple(items)
+        op = CreateTable(name, elements, ine, kind, inherits=inherits)
+        return self._table_tail(op)
+
+    def _paren_is_column_names(self) -> bool:
+        # CREATE TABLE t (a, b) AS SELECT ...: a list of bare names then AS.
+        s = self.s
+        k = 1
+        while True:
+            if s.peek(k).kind not in (WORD, QIDENT):
+                return False
+            k += 1
+            if s.is_op(")", k=k):
+                return s.is_word("as", k=k + 1)
+            if not s.is_op(",", k=k):
+                return False
+            k += 1
+
+    def _create_table_as(self, name: QName, ine: bool) -> Op:
+        s = self.s
+        cols: tuple[str, ...] = ()
+        if s.is_op("("):
+            cols = self.name_list()
+            s.expect_word("as")
+        start = s.peek().start
+        q = self.e.query()
+        end = s.peek().start
+        with_data = True
+        if s.accept_word("with"):
+            if s.accept_word("no"):
+                with_data = False
+            s.expect_word("data")
+        del with_data
+        elements = tuple(ColumnDef(c, None) for c in cols)
+        return CreateTable(name, elements, ine, "table", as_query=q, as_sql=s.sql[start:end])
+
+    def _skip_partition_bound(self) -> None:
+        s = self.s
+        if s.accept_word("in"):
+            s.skip_parens()
+        elif s.accept_word("from"):
+            s.skip_parens()
+            s.expect_word("to")
+            s.skip_parens()
+        elif s.accept_word("with"):
+            s.skip_parens()
+        else:
+            s.fail("expected IN, FROM or WITH")
+
+    def _table_tail(self, op: CreateTable) -> Op:
+        s = self.s
+        kind = op.kind
+        while not s.at_end():
+            if s.accept_words("partition", "by"):
+                s.expect_word("range", "list", "hash")
+                s.skip_parens()
+                kind = "partitioned_table"
+            elif s.accept_word("using"):
+                s.ident()
+            elif s.accept_word("with"):
+                if s.is_op("("):
+                    s.skip_parens()
+                else:
+                    s.expect_word("oids")
+            elif s.accept_word("without"):
+                s.expect_word("oids")
+            elif s.accept_word("on"):
+                s.expect_word("commit")
+                s.expect_word("preserve", "delete", "drop")
+                s.accept_word("rows")
+            elif s.accept_word("tablespace") or s.accept_word("server"):
+                s.ident()
+            elif s.accept_word("options"):
+                s.skip_parens()
+            else:
+                s.fail("syntax error")
+        if kind != op.kind:
+            return CreateTable(
+                op.name,
+                op.elements,
+                op.if_not_exists,
+                kind,
+                op.partition_of,
+                op.inherits,
+                op.as_query,
+                op.as_sql,
+            )
+        return op
+
+    def table_elements(
+        self, partition: bool = False
+    ) -> tuple[ColumnDef | TableConstraint | LikeClause, ...]:
+        s = self.s
+        s.expect_op("(")
+        out: list[ColumnDef | TableConstraint | LikeClause] = []
+        if s.accept_op(")"):
+            return ()
+        while True:
+            if s.is_word("constraint", "primary", "unique", "check", "foreign", "exclude"):
+                out.append(self.table_constraint())
+            elif s.accept_word("like"):
+                out.append(self.like_clause())
+            else:
+                out.append(self.column_def(partition))
+            if s.accept_op(")"):
+                return tuple(out)
+            s.expect_op(",")
+
+    def like_clause(self) -> LikeClause:
+        s = self.s
+        src = self.qname()
+        opts: list[tuple[str, bool]] = []
+        while True:
+            w = s.accept_word("including", "excluding")
+            if w is None:
+                break
+            opt = s.next().text
+            opts.append((opt, w == "including"))
+        return LikeClause(src, tuple(opts))
+
+    def column_def(self, partition: bool = False) -> ColumnDef:
+        s = self.s
+        name = s.ident()
+        tn: TypeName | None = None
+        if not partition or not (
+            s.is_word(
+                "with",
+                "not",
+                "null",
+                "default",
+                "constraint",
+                "check",
+                "primary",
+                "unique",
+                "references",
+                "generated",
+            )
+            or s.is_op(",", ")")
+        ):
+            tn = self.e.type_name()
+        collate = None
+        constraints: list[ColConstraint] = []
+        while True:
+            if s.accept_word("collate"):
+                collate = ".".join(self.qname())
+                continue
+            if s.accept_word("compression"):
+                s.ident()
+                continue
+            if s.accept_word("storage"):
+                s.ident()
+                continue
+            if partition and s.accept_words("with", "options"):
+                continue
+            c = self.column_constraint()
+            if c is None:
+                break
+            constraints.append(c)
+        return ColumnDef(name, tn, tuple(constraints), collate)
+
+    def column_constraint(self) -> ColConstraint | None:
+        s = self.s
+        cname = None
+        if s.accept_word("constraint"):
+            cname = s.ident()
+        c: ColConstraint | None = None
+        if s.accept_words("not", "null"):
+            c = ColConstraint("notnull", cname)
+        elif s.accept_word("null"):
+            c = ColConstraint("null", cname)
+        elif s.accept_word("default"):
+            c = ColConstraint(
+                "default", cname, self.src_expr(4)
+            )  # b_expr: no AND/OR/NOT/IS/comparison
+        elif s.accept_word("generated"):
+            kind = "ALWAYS"
+            if s.accept_word("always"):
+                kind = "ALWAYS"
+            else:
+                s.expect_words("by", "default")
+                kind = "BY DEFAULT"
+            s.expect_word("as")
+            if s.accept_word("identity"):
+                if s.is_op("("):
+                    s.skip_parens()
+                c = ColConstraint("identity", cname, identity=kind)
+            else:
+                e = self.paren_expr()
+                s.accept_word("stored")
+                c = ColConstraint("generated", cname, e)
+        elif s.accept_words("primary", "key"):
+            self._index_params()
+            c = ColConstraint("pk", cname)
+        elif s.accept_word("unique"):
+            if s.accept_word("nulls"):
+                s.accept_word("not")
+                s.expect_word("distinct")
+            self._index_params()
+            c = ColConstraint("unique", cname)
+        elif s.accept_word("check"):
+            e = self.paren_expr()
+            s.accept_words("no", "inherit")
+            c = ColConstraint("check", cname, e)
+        elif s.accept_word("references"):
+            c = ColConstraint("fk", cname, fk=self.references(()))
+        elif cname is not None:
+            s.fail("expected a constraint")
+        if c is not None:
+            self._constraint_attrs()
+        return c
+
+    def _index_params(self) -> None:
+        s = self.s
+        while True:
+            if s.accept_word("include") or (s.accept_word("with") and s.is_op("(")):
+                s.skip_parens()
+            elif s.accept_words("using", "index", "tablespace"):
+                s.ident()
+            else:
+                return
+
+    def _constraint_attrs(self) -> None:
+        s = self.s
+        while True:
+            if s.accept_word("deferrable") or s.accept_words("not", "deferrable"):
+                continue
+            if s.accept_word("initially"):
+                s.expect_word("deferred", "immediate")
+                continue
+            if s.accept_words("not", "valid") or s.accept_words("no", "inherit"):
+                continue
+            if s.accept_word("enforced") or s.accept_words("not", "enforced"):
+                continue
+            return
+
+    def references(self, columns: tuple[str, ...]) -> FKSpec:
+        s = self.s
+        table = self.qname()
+        ref_cols: tuple[str, ...] = ()
+        if s.is_op("("):
+            ref_cols = self.name_list()
+        on_delete = on_update = "NO ACTION"
+        while True:
+            if s.accept_word("match"):
+                s.expect_word("full", "partial", "simple")
+            elif s.accept_word("on"):
+                which = s.expect_word("delete", "update")
+                action = self._ref_action()
+                if which == "delete":
+                    on_delete = action
+                else:
+                    on_update = action
+            else:
+                break
+        return FKSpec(table, ref_cols, on_delete, on_update)
+
+    def _ref_action(self) -> str:
+        s = self.s
+        for words, action in _REF_ACTIONS.items():
+            if s.accept_words(*words):
+                if action in ("SET NULL", "SET DEFAULT") and s.is_op("("):
+                    s.skip_parens()
+                return action
+        s.fail("expected a referential action")
+        raise AssertionError
+
+    def table_constraint(self) -> TableConstraint:
+        s = self.s
+        name = None
+        if s.accept_word("constraint"):
+            name = s.ident()
+        tc: TableConstraint
+        if s.accept_words("primary", "key"):
+            cols = self.name_list()
+            self._index_params()
+            tc = TableConstraint("pk", name, cols)
+        elif s.accept_word("unique"):
+            if s.accept_word("nulls"):
+                s.accept_word("not")
+                s.expect_word("distinct")
+            if s.accept_words("using", "index"):
+                s.ident()
+                tc = TableConstraint("unique", name, ())
+            else:
+                cols = self.name_list()
+                self._index_params()
+                tc = TableConstraint("unique", name, cols)
+        elif s.accept_word("check"):
+            e = self.paren_expr()
+            s.accept_words("no", "inherit")
+            tc = TableConstraint("check", name, (), expr=e)
+        elif s.accept_words("foreign", "key"):
+            cols = self.name_list()
+            s.expect_word("references")
+            tc = TableConstraint("fk", name, cols, fk=self.references(cols))
+        elif s.accept_word("exclude"):
+            if s.accept_word("using"):
+                s.ident()
+            s.skip_parens()
+            self._index_params()
+            if s.accept_word("where"):
+                self.paren_expr()
+            tc = TableConstraint("exclude", name)
+        else:
+            s.fail("expected a table constraint")
+            raise AssertionError
+        self._constraint_attrs()
+        return tc
+
+    def create_index(self) -> Op:
+        s = self.s
+        unique = bool(s.accept_word("unique"))
+        s.expect_word("index")
+        s.accept_word("concurrently")
+        ine = self.if_not_exists()
+        name = None
+        if not s.is_word("on"):
+            name = s.ident()
+        s.expect_word("on")
+        s.accept_word("only")
+        table = self.qname()
+        self.skip_rest()
+        return CreateIndex(name, table, unique, ine)
+
+    def create_type(self) -> Op:
+        s = self.s
+        name = self.qname()
+        if s.at_end():
+            return CreateOtherType(name, "shell")
+        if s.accept_word("as"):
+            if s.accept_word("enum"):
+                s.expect_op("(")
+                labels: list[str] = []
+                if not s.is_op(")"):
+                    labels.append(s.string())
+                    while s.accept_op(","):
+                        labels.append(s.string())
+                s.expect_op(")")
+                return CreateEnum(name, tuple(labels))
+            if s.accept_word("range"):
+                s.expect_op("(")
+                subtype = None
+                while not s.is_op(")"):
+                    key = s.ident()
+                    s.expect_op("=")
+                    if key == "subtype":
+                        subtype = self.e.type_name()
+                    else:
+                        while not s.is_op(",", ")"):
+                            s.next()
+                    s.accept_op(",")
+                s.expect_op(")")
+                return CreateOtherType(name, "range", subtype)
+            s.expect_op("(")
+            attrs: list[tuple[str, TypeName]] = []
+            if not s.is_op(")"):
+                while True:
+                    aname = s.ident()
+                    attrs.append((aname, self.e.type_name()))
+                    if s.accept_word("collate"):
+                        self.qname()
+                    if not s.accept_op(","):
+                        break
+            s.expect_op(")")
+            return CreateComposite(name, tuple(attrs))
+        if s.is_op("("):
+            s.skip_parens()
+            return CreateOtherType(name, "base")
+        s.fail("expected AS or (")
+        raise AssertionError
+
+    def create_domain(self) -> Op:
+        s = self.s
+        name = self.qname()
+        s.accept_word("as")
+        base = self.e.type_name()
+        default = None
+        not_null = False
+        checks: list[tuple[str | None, E.Node]] = []
+        while not s.at_end():
+            cname = None
+            if s.accept_word("constraint"):
+                cname = s.ident()
+            if s.accept_word("collate"):
+                self.qname()
+            elif s.accept_word("default"):
+                default = self.src_expr(4)
+            elif s.accept_words("not", "null"):
+                not_null = True
+            elif s.accept_word("null"):
+                not_null = False
+            elif s.accept_word("check"):
+                checks.append((cname, self.paren_expr()))
+                s.accept_words("not", "valid")
+            else:
+                s.fail("syntax error")
+        return CreateDomain(name, base, default, not_null, tuple(checks))
+
+    def create_view(self, replace: bool, materialized: bool) -> Op:
+        s = self.s
+        ine = self.if_not_exists() if materialized else False
+        name = self.qname()
+        cols: tuple[str, ...] = ()
+        if s.is_op("("):
+            cols = self.name_list()
+        if s.accept_word("using"):
+            s.ident()
+        if s.accept_word("with"):
+            s.skip_parens()
+        if s.accept_word("tablespace"):
+            s.ident()
+        s.expect_word("as")
+        start = s.peek().start
+        depth_end = self._query_end()
+        sql = s.sql[start:depth_end]
+        query: E.Query | None = None
+        error = ""
+        save = s.pos
+        try:
+            query = self.e.query()
+            if s.peek().start < depth_end and not s.at_end():
+                raise ParseError("unexpected input after the query", s.peek().start)
+        except ParseError as exc:
+            error = exc.message
+            query = None
+        # Continue after the query whatever happened.
+        while s.pos < len(s.toks) and s.peek().start < depth_end:
+            s.next()
+        del save
+        check = False
+        if s.accept_word("with"):
+            if s.accept_word("no"):
+                s.expect_word("data")
+            elif s.accept_word("data"):
+                pass
+            else:
+                s.accept_word("cascaded", "local")
+                s.expect_words("check", "option")
+                check = True
+        return CreateView(name, query, sql, cols, replace, materialized, ine, check, error)
+
+    def _query_end(self) -> int:
+        """Offset where a view's query ends (before WITH [NO] DATA / CHECK OPTION)."""
+        s = self.s
+        depth = 0
+        k = 0
+        while True:
+            t = s.peek(k)
+            if t.kind == EOF or (t.kind == OP and t.text == ";" and depth == 0):
+                return t.start
+            if t.kind == OP and t.text == "(":
+                depth += 1
+            elif t.kind == OP and t.text == ")":
+                depth -= 1
+            elif depth == 0 and t.kind == WORD and t.text == "with" and k > 0:
+                nxt = s.peek(k + 1)
+                if nxt.kind == WORD and nxt.text in ("data", "no", "check", "cascaded", "local"):
+                    return t.start
+            k += 1
+
+    def create_function(self, replace: bool, procedure: bool) -> Op:
+        s = self.s
+        name = self.qname()
+        args = self.func_args()
+        returns: TypeName | None = None
+        setof = False
+        table: tuple[tuple[str, TypeName], ...] | None = None
+        language = "sql"
+        volatility = "volatile"
+        secdef = False
+        rows: float | None = None
+        body: str | None = None
+        sql_body = False
+        link: str | None = None
+        while not s.at_end():
+            if s.accept_word("returns"):
+                if s.accept_word("table"):
+                    s.expect_op("(")
+                    cols = []
+                    while True:
+                        cname = s.ident()
+                        cols.append((cname, self.e.type_name()))
+                        if not s.accept_op(","):
+                            break
+                    s.expect_op(")")
+                    table = tuple(cols)
+                    setof = True
+                else:
+                    setof = bool(s.accept_word("setof"))
+                    returns = self.e.type_name()
+            elif s.accept_word("language"):
+                t = s.next()
+                language = t.text.lower() if t.kind in (WORD, QIDENT, STR) else t.text
+            elif w := s.accept_word("immutable", "stable", "volatile"):
+                volatility = w
+            elif s.accept_words("security", "definer") or s.accept_words(
+                "external", "security", "definer"
+            ):
+                secdef = True
+            elif s.accept_words("security", "invoker") or s.accept_words(
+                "external", "security", "invoker"
+            ):
+                secdef = False
+            elif (
+                s.accept_word("strict")
+                or s.accept_words("called", "on", "null", "input")
+                or s.accept_words("returns", "null", "on", "null", "input")
+                or s.accept_word("leakproof")
+                or s.accept_words("not", "leakproof")
+                or s.accept_word("window")
+            ):
+                pass
+            elif s.accept_word("parallel"):
+                s.ident()
+            elif s.accept_word("cost"):
+                self.number()
+            elif s.accept_word("rows"):
+                rows = self.number()
+            elif s.accept_word("support"):
+                self.qname()
+            elif s.accept_word("transform"):
+                while s.accept_words("for", "type"):
+                    self.e.type_name()
+                    if not s.accept_op(","):
+                        break
+            elif s.accept_word("set"):
+                s.ident()
+                while s.is_op("."):
+                    s.next()
+                    s.ident()
+                if s.accept_words("from", "current"):
+                    continue
+                if not s.accept_word("to"):
+                    s.expect_op("=")
+                while True:
+                    t = s.next()
+                    if t.kind == EOF:
+                        s.fail("expected a value")
+                    if not s.accept_op(","):
+                        break
+            elif s.accept_word("as"):
+                body = s.string()
+                if s.accept_op(","):
+                    link = s.string()
+            elif s.accept_word("return"):
+                start = s.peek().start
+                self.e.expr()
+                body = ""
+                sql_body = True
+                del start
+            elif s.is_word("begin") and s.is_word("atomic", k=1):
+                self._skip_atomic()
+                body = ""
+                sql_body = True
+            else:
+                s.fail("syntax error")
+        return CreateFunction(
+            name,
+            args,
+            returns,
+            setof,
+            table,
+            replace,
+            language,
+            volatility,
+            secdef,
+            rows,
+            body,
+            sql_body,
+            procedure,
+            link,
+        )
+
+    def _skip_atomic(self) -> None:
+        s = self.s
+        s.expect_words("begin", "atomic")
+        depth = 1
+        while depth:
+            t = s.next()
+            if t.kind == EOF:
+                s.fail("expected END")
+            if t.kind == WORD:
+                if t.text in ("begin", "case"):
+                    depth += 1
+                elif t.text == "end":
+                    depth -= 1
+
+    def func_args(self) -> tuple[FuncArg, ...]:
+        s = self.s
+        s.expect_op("(")
+        args: list[FuncArg] = []
+        if s.accept_op(")"):
+            return ()
+        while True:
+            args.append(self.func_arg())
+            if s.accept_op(")"):
+                return tuple(args)
+            s.expect_op(",")
+
+    def func_arg(self) -> FuncArg:
+        s = self.s
+        mode = s.accept_word("in", "out", "inout", "variadic") or "in"
+        name = ""
+        # An argument name is present when a type follows it.
+        t0 = s.peek()
+        if t0.kind in (WORD, QIDENT) and self._arg_has_name():
+            name = s.ident()
+            m2 = s.accept_word("in", "out", "inout", "variadic")
+            if m2:
+                mode = m2
+        tn = self.e.type_name()
+        default = None
+        if s.accept_word("default") or s.accept_op("="):
+            default = self.src_expr()
+        return FuncArg(mode, name, tn, default)
+
+    def _arg_has_name(self) -> bool:
+        s = self.s
+        t1 = s.peek(1)
+        if t1.kind == OP and t1.text in (",", ")", "(", "[", ".", "%", "="):
+            return False
+        if t1.kind == WORD and t1.text in ("default", "array"):
+            return False
+        t0 = s.peek()
+        # Multi-word type names: "double precision", "character varying" ...
+        return not (
+            t0.kind == WORD
+            and t0.text in _MULTIWORD_TYPE_FIRST
+            and t1.kind == WORD
+            and t1.text in _MULTIWORD_TYPE_SECOND
+        )
+
+    def create_trigger(self, replace: bool) -> Op:
+        s = self.s
+        name = s.ident()
+        timing = s.expect_word("before", "after", "instead").upper()
+        if timing == "INSTEAD":
+            s.expect_word("of")
+            timing = "INSTEAD OF"
+        events = [s.expect_word("insert", "update", "delete", "truncate").upper()]
+        if events[-1] == "UPDATE" and s.accept_word("of"):
+            s.ident()
+            while s.accept_op(","):
+                s.ident()
+        while s.accept_word("or"):
+            events.append(s.expect_word("insert", "update", "delete", "truncate").upper())
+            if events[-1] == "UPDATE" and s.accept_word("of"):
+                s.ident()
+                while s.accept_op(","):
+                    s.ident()
+        s.expect_word("on")
+        table = self.qname()
+        func: QName = ()
+        while not s.at_end():
+            if s.accept_word("execute"):
+                s.expect_word("function", "procedure")
+                func = self.qname()
+                s.skip_parens()
+            else:
+                s.next()
+        return CreateTrigger(name, table, timing, tuple(events), replace, func)
+
+    def create_policy(self) -> Op:
+        s = self.s
+        name = s.ident()
+        s.expect_word("on")
+        table = self.qname()
+        permissive = True
+        command = "ALL"
+        roles: tuple[str, ...] = ("public",)
+        using = check = None
+        if s.accept_word("as"):
+            permissive = s.expect_word("permissive", "restrictive") == "permissive"
+        if s.accept_word("for"):
+            command = s.expect_word("all", "select", "insert", "update", "delete").upper()
+        if s.accept_word("to"):
+            roles = self.role_list()
+        if s.accept_word("using"):
+            using = self.paren_expr()
+        if s.accept_words("with", "check"):
+            check = self.paren_expr()
+        return CreatePolicy(name, table, permissive, command, roles, using, check)
+
+    def role_list(self) -> tuple[str, ...]:
+        s = self.s
+        roles = [self.role()]
+        while s.accept_op(","):
+            roles.append(self.role())
+        return tuple(roles)
+
+    def role(self) -> str:
+        s = self.s
+        t = s.next()
+        if t.kind == QIDENT:
+            return t.text
+        if t.kind == WORD:
+            if t.text in ("current_user", "session_user", "current_role"):
+                return t.text
+            return t.text
+        s.pos -= 1
+        s.fail("expected a role name")
+        raise AssertionError
+
+    def create_schema(self) -> Op:
+        s = self.s
+        ine = self.if_not_exists()
+        name: str
+        if s.accept_word("authorization"):
+            name = self.role()
+        else:
+            name = s.ident()
+            if s.accept_word("authorization"):
+                self.role()
+        if not s.at_end():
+            # Schema elements (CREATE TABLE ... inside CREATE SCHEMA): rare.
+            self.skip_rest()
+            return Unmodelled("CREATE SCHEMA with schema elements")
+        return CreateSchema(name, ine)
+
+    def create_extension(self) -> Op:
+        s = self.s
+        ine = self.if_not_exists()
+        name = s.ident()
+        schema = None
+        s.accept_word("with")
+        while not s.at_end():
+            if s.accept_word("schema"):
+                schema = s.ident()
+            elif s.accept_word("version", "from"):
+                s.next()
+            elif s.accept_word("cascade"):
+                pass
+            else:
+                s.fail("syntax error")
+        return CreateExtension(name, schema, ine)
+
+    def create_sequence(self) -> Op:
+        ine = self.if_not_exists()
+        name = self.qname()
+        owned = self._sequence_options()
+        return CreateSequence(name, ine, owned)
+
+    def _sequence_options(self) -> QName | None:
+        s = self.s
+        owned: QName | None = None
+        while not s.at_end():
+            if s.accept_words("owned", "by"):
+                owned = ("",) if s.accept_word("none") else self.qname()
+            elif s.accept_word("as"):
+                self.e.type_name()
+            elif s.accept_word("increment", "start", "restart", "minvalue", "maxvalue", "cache"):
+                s.accept_word("by", "with")
+                if s.peek().kind == NUM or s.is_op("-"):
+                    self.number()
+            elif s.accept_word("no"):
+                s.expect_word("minvalue", "maxvalue", "cycle", "cache")
+            elif s.accept_word("cycle", "temp", "temporary", "unlogged", "logged"):
+                pass
+            elif s.accept_word("owner"):
+                s.expect_word("to")
+                self.role()
+            elif s.accept_word("set"):
+                if s.accept_word("schema"):
+                    s.ident()
+                else:
+                    s.accept_word("logged", "unlogged")
+            else:
+                s.fail("syntax error")
+        return owned
+
+    # ---------------------------------------------------------------- ALTER
+
+    def alter(self) -> Op:
+        s = self.s
+        if s.accept_word("table"):
+            return self.alter_table("table")
+        for words, kind in (
+            (("materialized", "view"), "materialized view"),
+            (("foreign", "table"), "foreign table"),
+        ):
+            if s.accept_words(*words):
+                return self.alter_table(kind)
+        if s.accept_word("view"):
+            return self.alter_table("view")
+        if s.accept_word("index"):
+            return self.alter_table("index")
+        if s.accept_word("sequence"):
+            return self.alter_sequence()
+        if s.accept_word("type"):
+            return self.alter_type()
+        if s.accept_word("domain"):
+            return self.alter_domain()
+        if s.accept_word("function"):
+            return self.alter_function(False)
+        if s.accept_word("procedure"):
+            return self.alter_function(True)
+        if s.accept_word("policy"):
+            return self.alter_policy()
+        if s.accept_word("schema"):
+            name = s.ident()
+            if s.accept_words("rename", "to"):
+                return AlterSchema(name, s.ident())
+            self.skip_rest()
+            return Ignored("alter schema")
+        if s.accept_word("extension"):
+            name = s.ident()
+            if s.accept_words("set", "schema"):
+                return AlterExtension(name, s.ident())
+            self.skip_rest()
+            return Ignored("alter extension")
+        t = s.peek()
+        self.skip_rest()
+        return Ignored(f"alter {t.text}")
+
+    def alter_table(self, target: str) -> Op:
+        s = self.s
+        ine = self.if_exists()
+        s.accept_word("only")
+        if s.words_ahead("all", "in"):
+            self.skip_rest()
+            return Ignored("alter table all in tablespace")
+        name = self.qname()
+        s.accept_op("*")
+        if s.accept_word("rename"):
+            if s.accept_word("to"):
+                return AlterTable(name, (RenameRelation(s.ident()),), ine, target)
+            if s.accept_word("constraint"):
+                old = s.ident()
+                s.expect_word("to")
+                return AlterTable(name, (RenameConstraint(old, s.ident()),), ine, target)
+            s.accept_word("column")
+            old = s.ident()
+            s.expect_word("to")
+            return AlterTable(name, (RenameColumn(old, s.ident()),), ine, target)
+        if s.words_ahead("set", "schema"):
+            s.pos += 2
+            return AlterTable(name, (SetSchema(s.ident()),), ine, target)
+        if s.accept_words("attach", "partition"):
+            child = self.qname()
+            if s.accept_word("default"):
+                pass
+            else:
+                s.expect_words("for", "values")
+                self._skip_partition_bound()
+            return AlterTable(name, (AttachPartition(child),), ine, target)
+        if s.accept_words("detach", "partition"):
+            child = self.qname()
+            s.accept_word("concurrently", "finalize")
+            return AlterTable(name, (AttachPartition(child, True),), ine, target)
+        actions: list[Action] = []
+        while True:
+            a = self.alter_action()
+            if a is not None:
+                actions.append(a)
+            if not s.accept_op(","):
+                break
+        return AlterTable(name, tuple(actions), ine, target)
+
+    def alter_action(self) -> Action | None:
+        s = self.s
+        if s.accept_word("add"):
+            if s.is_word("constraint", "primary", "unique", "check", "foreign", "exclude"):
+                tc = self.table_constraint()
+                return AddConstraint(tc)
+            s.accept_word("column")
+            ine = self.if_not_exists()
+            return AddColumn(self.column_def(), ine)
+        if s.accept_word("drop"):
+            if s.accept_word("constraint"):
+                ie = self.if_exists()
+                name = s.ident()
+                s.accept_word("cascade", "restrict")
+                return DropConstraint(name, ie)
+            s.accept_word("column")
+            ie = self.if_exists()
+            name = s.ident()
+            cascade = s.accept_word("cascade", "restrict") == "cascade"
+            return DropColumn(name, ie, cascade)
+        if s.accept_word("alter"):
+            s.accept_word("column")
+            col = s.ident()
+            if s.accept_words("set", "data", "type") or s.accept_word("type"):
+                tn = self.e.type_name()
+                if s.accept_word("collate"):
+                    self.qname()
+                using = self.e.expr() if s.accept_word("using") else None
+                return AlterColumnType(col, tn, using)
+            if s.accept_words("set", "default"):
+                return SetDefault(col, self.src_expr(4))
+            if s.accept_words("drop", "default"):
+                return SetDefault(col, None)
+            if s.accept_words("set", "not", "null"):
+                return SetNotNull(col, True)
+            if s.accept_words("drop", "not", "null"):
+                return SetNotNull(col, False)
+            if s.accept_words("drop", "expression"):
+                self.if_exists()
+                return DropExpression(col)
+            if s.accept_words("drop", "identity"):
+                ie = self.if_exists()
+                return SetIdentity(col, "drop", if_exists=ie)
+            if s.accept_words("add", "generated"):
+                kind = "ALWAYS" if s.accept_word("always") else ""
+                if not kind:
+                    s.expect_words("by", "default")
+                    kind = "BY DEFAULT"
+                s.expect_words("as", "identity")
+                if s.is_op("("):
+                    s.skip_parens()
+                return SetIdentity(col, "add", kind)
+            if s.is_word("set", "restart"):
+                kind = ""
+                while not s.at_end() and not s.is_op(","):
+                    if s.accept_words("set", "generated"):
+                        if s.accept_word("always"):
+                            kind = "ALWAYS"
+                        else:
+                            s.expect_words("by", "default")
+                            kind = "BY DEFAULT"
+                        continue
+                    if s.is_op("("):
+                        s.skip_parens()
+                        continue
+                    s.next()
+                if kind:
+                    return SetIdentity(col, "set", kind)
+                return None
+            if s.accept_word("reset") or s.accept_word("options"):
+                s.skip_parens()
+                return None
+            s.fail("unsupported ALTER COLUMN action")
+        if s.words_ahead("enable", "row", "level", "security"):
+            s.pos += 4
+            return SetRowSecurity("enable")
+        if s.words_ahead("disable", "row", "level", "security"):
+            s.pos += 4
+            return SetRowSecurity("disable")
+        if s.words_ahead("force", "row", "level", "security"):
+            s.pos += 4
+            return SetRowSecurity("force")
+        if s.words_ahead("no", "force", "row", "level", "security"):
+            s.pos += 5
+            return SetRowSecurity("no force")
+        if s.accept_word("validate"):
+            s.expect_word("constraint")
+            s.ident()
+            return None
+        if s.is_word(
+            "owner",
+            "enable",
+            "disable",
+            "replica",
+            "cluster",
+            "set",
+            "reset",
+            "inherit",
+            "no",
+            "alter",
+            "of",
+            "not",
+        ):
+            # OWNER TO, triggers, replica identity, storage options: no model effect.
+            depth = 0
+            while not s.at_end():
+                if depth == 0 and s.is_op(","):
+                    break
+                t = s.next()
+                if t.kind == OP and t.text == "(":
+                    depth += 1
+                elif t.kind == OP and t.text == ")":
+                    depth -= 1
+            return None
+        s.fail("unsupported ALTER TABLE action")
+        raise AssertionError
+
+    def alter_sequence(self) -> Op:
+        s = self.s
+        ie = self.if_exists()
+        name = self.qname()
+        if s.accept_word("rename"):
+            s.expect_word("to")
+            return AlterTable(name, (RenameRelation(s.ident()),), ie, "sequence")
+        if s.words_ahead("set", "schema"):
+            s.pos += 2
+            return AlterTable(name, (SetSchema(s.ident()),), ie, "sequence")
+        owned = self._sequence_options()
+        return AlterSequence(name, owned, ie)
+
+    def alter_type(self) -> Op:
+        s = self.s
+        name = self.qname()
+        if s.accept_words("add", "value"):
+            ine = self.if_not_exists()
+            value = s.string()
+            position = other = ""
+            if w := s.accept_word("before", "after"):
+                position = w
+                other = s.string()
+            return AlterType(name, "add value", value, other, position, ine)
+        if s.accept_words("rename", "value"):
+            old = s.string()
+            s.expect_word("to")
+            return AlterType(name, "rename value", old, s.string())
+        if s.accept_words("rename", "to"):
+            return AlterType(name, "rename", other=s.ident())
+        if s.accept_words("rename", "attribute"):
+            old = s.ident()
+            s.expect_word("to")
+            return AlterType(name, "rename attribute", old, s.ident())
+        if s.accept_words("set", "schema"):
+            return AlterType(name, "set schema", other=s.ident())
+        if s.accept_words("add", "attribute"):
+            aname = s.ident()
+            tn = self.e.type_name()
+            if s.accept_word("collate"):
+                self.qname()
+            s.accept_word("cascade", "restrict")
+            return AlterType(name, "add attribute", aname, type=tn)
+        if s.accept_words("drop", "attribute"):
+            ie = self.if_exists()
+            aname = s.ident()
+            s.accept_word("cascade", "restrict")
+            return AlterType(name, "drop attribute", aname, if_not_exists=ie)
+        if s.accept_words("alter", "attribute"):
+            aname = s.ident()
+            s.accept_words("set", "data")
+            s.expect_word("type")
+            tn = self.e.type_name()
+            if s.accept_word("collate"):
+                self.qname()
+            s.accept_word("cascade", "restrict")
+            return AlterType(name, "alter attribute", aname, type=tn)
+        self.skip_rest()
+        return Ignored("alter type")
+
+    def alter_domain(self) -> Op:
+        s = self.s
+        name = self.qname()
+        if s.accept_words("set", "default"):
+            return AlterDomain(name, "set default", self.src_expr(4))
+        if s.accept_words("drop", "default"):
+            return AlterDomain(name, "drop default")
+        if s.accept_words("set", "not", "null"):
+            return AlterDomain(name, "set not null")
+        if s.accept_words("drop", "not", "null"):
+            return AlterDomain(name, "drop not null")
+        if s.accept_word("add"):
+            cname = None
+            if s.accept_word("constraint"):
+                cname = s.ident()
+            if s.accept_words("not", "null"):
+                return AlterDomain(name, "set not null")
+            s.expect_word("check")
+            e = self.paren_expr()
+            s.accept_words("not", "valid")
+            return AlterDomain(name, "add check", e, cname)
+        if s.accept_words("drop", "constraint"):
+            self.if_exists()
+            cname = s.ident()
+            s.accept_word("cascade", "restrict")
+            return AlterDomain(name, "drop constraint", constraint=cname)
+        if s.accept_words("rename", "constraint"):
+            old = s.ident()
+            s.expect_word("to")
+            return AlterDomain(name, "rename constraint", constraint=old, new=s.ident())
+        if s.accept_words("rename", "to"):
+            return AlterDomain(name, "rename", new=s.ident())
+        if s.accept_words("set", "schema"):
+            return AlterDomain(name, "set schema", new=s.ident())
+        self.skip_rest()
+        return Ignored("alter domain")
+
+    def func_ref(self) -> FuncRef:
+        s = self.s
+        name = self.qname()
+        if not s.is_op("("):
+            return FuncRef(name, None)
+        s.expect_op("(")
+        types: list[TypeName] = []
+        if not s.accept_op(")"):
+            while True:
+                a = self.func_arg()
+                if a.mode != "out":
+                    types.append(a.type)
+                if s.accept_op(")"):
+                    break
+                s.expect_op(",")
+        return FuncRef(name, tuple(types))
+
+    def alter_function(self, procedure: bool) -> Op:
+        s = self.s
+        ref = self.func_ref()
+        if s.accept_words("rename", "to"):
+            return AlterFunction(ref, rename=s.ident(), procedure=procedure)
+        if s.accept_words("set", "schema"):
+            return AlterFunction(ref, set_schema=s.ident(), procedure=procedure)
+        volatility = None
+        secdef = None
+        rows = None
+        while not s.at_end():
+            if w := s.accept_word("immutable", "stable", "volatile"):
+                volatility = w
+            elif s.accept_words("security", "definer") or s.accept_words(
+                "external", "security", "definer"
+            ):
+                secdef = True
+            elif s.accept_words("security", "invoker") or s.accept_words(
+                "external", "security", "invoker"
+            ):
+                secdef = False
+            elif s.accept_word("rows"):
+                rows = self.number()
+            elif s.accept_word("owner"):
+                s.expect_word("to")
+                self.role()
+            else:
+                # SET/RESET configuration, COST, PARALLEL, LEAKPROOF...: no model effect.
+                s.next()
+        return AlterFunction(ref, None, None, volatility, secdef, rows, procedure)
+
+    def alter_policy(self) -> Op:
+        s = self.s
+        name = s.ident()
+        s.expect_word("on")
+        table = self.qname()
+        if s.accept_words("rename", "to"):
+            return AlterPolicy(name, table, rename=s.ident())
+        roles = None
+        using = check = None
+        if s.accept_word("to"):
+            roles = self.role_list()
+        if s.accept_word("using"):
+            using = self.paren_expr()
+        if s.accept_words("with", "check"):
+            check = self.paren_expr()
+        return AlterPolicy(name, table, None, roles, using, check)
+
+    # ---------------------------------------------------------------- DROP
+
+    def drop(self) -> Op:
+        s = self.s
+        kind = None
+        for words, k in _OBJECT_KINDS_2.items():
+            if s.words_ahead(*words):
+                s.pos += len(words)
+                if k == "foreign data wrapper":
+                    s.expect_word("wrapper")
+                kind = k
+                break
+        if kind is None:
+            t = s.next()
+            kind = t.text
+        if kind in ("function", "procedure"):
+            ie = self.if_exists()
+            items = [self.func_ref()]
+            while s.accept_op(","):
+                items.append(self.func_ref())
+            cascade = s.accept_word("cascade", "restrict") == "cascade"
+            return DropFunction(tuple(items), ie, cascade, kind == "procedure")
+        if kind == "trigger":
+            ie = self.if_exists()
+            name = s.ident()
+            s.expect_word("on")
+            table = self.qname()
+            s.accept_word("cascade", "restrict")
+            return DropTrigger(name, table, ie)
+        if kind == "policy":
+            ie = self.if_exists()
+            name = s.ident()
+            s.expect_word("on")
+            table = self.qname()
+            s.accept_word("cascade", "restrict")
+            return DropPolicy(name, table, ie)
+        if kind in (
+            "table",
+            "view",
+            "materialized view",
+            "type",
+            "domain",
+            "schema",
+            "sequence",
+            "index",
+            "extension",
+            "foreign table",
+        ):
+            if kind == "index":
+                s.accept_word("concurrently")
+            ie = self.if_exists()
+            names = [self.qname()]
+            while s.accept_op(","):
+                names.append(self.qname())
+            cascade = s.accept_word("cascade", "restrict") == "cascade"
+            return Drop(kind, tuple(names), ie, cascade)
+        self.skip_rest()
+        if kind == "rule":
+            return Unmodelled("DROP RULE")
+        return Ignored(f"drop {kind}")
+
+    # ---------------------------------------------------------------- COMMENT
+
+    def comment(self) -> Op:
+        s = self.s
+        s.expect_word("on")
+        kind = None
+        for words, k in _OBJECT_KINDS_2.items():
+            if s.words_ahead(*words):
+                s.pos += len(words)
+                kind = k
+                break
+        if kind is None:
+            kind = s.next().text
+        func_args: tuple[TypeName, ...] | None = None
+        if kind in ("function", "procedure"):
+            ref = self.func_ref()
+            target, func_args = ref.name, ref.args
+        elif kind in ("constraint", "policy", "trigger", "rule"):
+            cname = s.ident()
+            s.expect_word("on")
+            s.accept_word("domain")
+            target = (*self.qname(), cname)
+        elif kind in (
+            "table",
+            "view",
+            "materialized view",
+            "type",
+            "domain",
+            "schema",
+            "column",
+            "foreign table",
+            "sequence",
+            "index",
+            "extension",
+        ):
+            target = self.qname()
+        else:
+            self.skip_rest()
+            return Ignored(f"comment on {kind}")
+        s.expect_word("is")
+        text = None if s.accept_word("null") else s.string()
+        return Comment(kind, target, text, func_args)
+
+    # ---------------------------------------------------------------- SET, SELECT, transactions
+
+    def set_stmt(self, w: str) -> Op:
+        s = self.s
+        if w == "reset":
+            # sqlglot's tokenizer reads the rest of a RESET as one string.
+            if s.peek().kind == STR and s.peek().text.strip().lower() in ("search_path", "all"):
+                s.next()
+                return SetSearchPath(None)
+            if s.accept_word("search_path"):
+                return SetSearchPath(None)
+            if s.accept_word("all"):
+                return SetSearchPath(None)
+            self.skip_rest()
+            return Ignored("reset")
+        local = bool(s.accept_word("local"))
+        s.accept_word("session")
+        if s.words_ahead("schema"):
+            s.next()
+            return SetSearchPath((s.string(),), local)
+        if not s.accept_word("search_path"):
+            self.skip_rest()
+            return Ignored("set")
+        if not s.accept_word("to"):
+            s.expect_op("=")
+        if s.accept_word("default"):
+            return SetSearchPath(None, local)
+        path: list[str] = []
+        while True:
+            t = s.next()
+            if t.kind == WORD:
+                path.append(t.text)
+            elif t.kind in (QIDENT, STR):
+                # A quoted list element may hold several names: SET search_path = 'a, b'.
+                if t.kind == STR and "," in t.text:
+                    path.extend(p.strip().strip('"') for p in t.text.split(",") if p.strip())
+                else:
+                    path.append(t.text)
+            else:
+                s.pos -= 1
+                s.fail("expected a schema name")
+            if not s.accept_op(","):
+                break
+        return SetSearchPath(tuple(path), local)
+
+    def select_stmt(self) -> Op:
+        # pg_dump output: SELECT pg_catalog.set_config('search_path', '', false);
+        s = self.s
+        names = self.qname()
+        if names[-1] != "set_config" or not s.accept_op("("):
+            self.skip_rest()
+            return Ignored("select")
+        t = s.next()
+        if t.kind != STR or t.text.lower() != "search_path":
+            self.skip_rest()
+            return Ignored("select")
+        s.expect_op(",")
+        value = s.string()
+        s.expect_op(",")
+        is_local = s.next().text == "true"
+        s.expect_op(")")
+        if not s.at_end():
+            self.skip_rest()
+            return Ignored("select")
+        path = tuple(p.strip().strip('"') for p in value.split(",") if p.strip())
+        return SetSearchPath(path, is_local)
+
+    def transaction(self, w: str) -> Op:
+        s = self.s
+        if w == "start":
+            s.expect_word("transaction")
+            self.skip_rest()
+            return Transaction("begin")
+        if w == "begin":
+            self.skip_rest()
+            return Transaction("begin")
+        if w in ("commit", "end"):
+            if s.accept_word("prepared"):
+                self.skip_rest()
+                return Ignored("commit prepared")
+            self.skip_rest()
+            return Transaction("commit")
+        if w in ("rollback", "abort"):
+            s.accept_word("work", "transaction")
+            if s.accept_word("to"):
+                s.accept_word("savepoint")
+                return Transaction("rollback to", s.ident())
+            if s.accept_word("prepared"):
+                self.skip_rest()
+                return Ignored("rollback prepared")
+            self.skip_rest()
+            return Transaction("rollback")
+        if w == "savepoint":
+            return Transaction("savepoint", s.ident())
+        s.accept_word("savepoint")
+        return Transaction("release", s.ident())
+
+
+_ = (STR, QIDENT)

@@ -1,0 +1,738 @@
+"""The static source: the schema that migration files build, without a database.
+
+Each file is split into statements (:mod:`~pgdrift.sources.sql_split`),
+each statement tokenized with sqlglot's Postgres tokenizer and parsed into an
+operation (:mod:`~pgdrift.sources.ddl`); the operations are replayed in file
+order onto a schema state (:mod:`~pgdrift.sources.replay`), which is frozen
+into the same :class:`~pgdrift.model.Schema` every other source produces.
+
+Nothing here raises on bad input: syntax errors, statements that cannot be
+modelled, statements that would fail on the server, unreadable files, all
+become :class:`MigrationFinding` values and the rest is still modelled.
+
+:class:`MigrationIndex` is the incremental form: it keeps each file's parse
+(by content hash, optionally on disk) and snapshots of the replay state, so
+after an edit only the edited file is parsed again and the replay resumes
+from the last snapshot before it.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pgdrift.model import Schema, Span
+from pgdrift.sources import ddl as D
+from pgdrift.sources.replay import FreezeCache, Options, Replayer, State
+from pgdrift.sources.sql_split import Piece, split
+from pgdrift.sources.sql_tokens import ParseError, TokenizeError
+
+__all__ = [
+    "MigrationFinding",
+    "MigrationIndex",
+    "ParsedFile",
+    "build_schema",
+    "parse_file",
+    "read_migration_file",
+    "static_schema",
+    "supabase_prelude",
+]
+
+Severity = Literal["error", "warning", "info"]
+
+#: Bump when the parsed form changes: old cache entries are then ignored.
+CACHE_VERSION = 1
+#: Replay snapshots are kept every this many files.
+CHECKPOINT_EVERY = 16
+
+_VERSION = re.compile(r"^(\d+)[_.-]")
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationFinding:
+    """Something about a migration the static source wants a person to know.
+
+    Codes: ``migration-syntax-error``, ``migration-unmodelled`` (DO blocks,
+    dynamic SQL), ``migration-unknown-*`` / ``migration-duplicate-object`` /
+    ``migration-invalid`` (the statement would fail on the server),
+    ``migration-unresolved`` (an expression static analysis could not type),
+    ``migration-unreadable-file``, ``migration-binary-file``,
+    ``migration-empty-file``, ``migration-duplicate-version``.
+    """
+
+    code: str
+    message: str
+    span: Span
+    severity: Severity = "error"
+
+
+Loc = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """One file's statements as operations, plus what went wrong parsing it."""
+
+    ops: tuple[tuple[D.Op, Loc], ...]
+    #: (code, message, location, severity)
+    problems: tuple[tuple[str, str, Loc, str], ...] = ()
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _loc(p: Piece) -> Loc:
+    return (p.start_line, p.start_col, p.end_line, p.end_col)
+
+
+def _offset_loc(p: Piece, offset: int, length: int = 1) -> Loc:
+    """Line/column of ``offset`` inside piece ``p``."""
+    text = p.text
+    offset = max(0, min(offset, len(text)))
+    before = text[:offset]
+    nl = before.count("\n")
+    if nl:
+        line = p.start_line + nl
+        col = offset - (before.rfind("\n") + 1)
+    else:
+        line = p.start_line
+        col = p.start_col + offset
+    return (line, col, line, col + max(1, length))
+
+
+def parse_file(text: str) -> ParsedFile:
+    """Parse a migration's text; never raises."""
+    ops: list[tuple[D.Op, Loc]] = []
+    problems: list[tuple[str, str, Loc, str]] = []
+    if "\x00" in text:
+        return ParsedFile(
+            (),
+            (("migration-binary-file", "binary file: not a SQL migration", (0, 0, 0, 0), "error"),),
+        )
+    pieces = split(text)
+    if not any(p.kind == "statement" for p in pieces) and not any(p.unterminated for p in pieces):
+        return ParsedFile(
+            (), (("migration-empty-file", "empty migration: no statements", (0, 0, 0, 0), "info"),)
+        )
+    for p in pieces:
+        if p.kind != "statement":
+            if p.unterminated:
+                problems.append(
+                    ("migration-syntax-error", f"unterminated {p.unterminated}", _loc(p), "error")
+                )
+            continue
+        if p.unterminated:
+            problems.append(
+                (
+                    "migration-syntax-error",
+                    f"unterminated {p.unterminated} starting in this statement",
+                    _loc(p),
+                    "error",
+                )
+            )
+            continue
+        try:
+            op = D.parse_statement(p.text)
+        except ParseError as exc:
+            problems.append(
+                (
+                    "migration-syntax-error",
+                    f"syntax error: {exc.message}",
+                    _offset_loc(p, exc.offset),
+                    "error",
+                )
+            )
+            continue
+        except TokenizeError as exc:
+            problems.append(("migration-syntax-error", f"syntax error: {exc}", _loc(p), "error"))
+            continue
+        except RecursionError:
+            problems.append(
+                ("migration-syntax-error", "statement nested too deeply to parse", _loc(p), "error")
+            )
+            continue
+        except Exception as exc:  # a parser bug must not lose the rest of the file
+            problems.append(
+                (
+                    "migration-unmodelled",
+                    f"cannot parse statement ({type(exc).__name__})",
+                    _loc(p),
+                    "warning",
+                )
+            )
+            continue
+        if isinstance(op, D.Ignored):
+            continue
+        ops.append((op, _loc(p)))
+    return ParsedFile(tuple(ops), tuple(problems))
+
+
+def _parse_texts(texts: Sequence[str], parallel_threshold: int) -> list[ParsedFile]:
+    """:func:`parse_file` over many texts; forks workers for big batches (the
+    parse is CPU-bound and per file, so it scales with cores)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(texts) < parallel_threshold or workers < 2 or not _can_fork():
+        return [parse_file(t) for t in texts]
+    import multiprocessing
+
+    # Interleave so each worker gets a similar share of big and small files.
+    chunks = [list(texts[i::workers]) for i in range(workers)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            pending = pool.map_async(_parse_chunk, chunks[1:])
+            first = _parse_chunk(chunks[0])
+            rest = pending.get()
+    except Exception:
+        return [parse_file(t) for t in texts]
+    parts = [first, *rest]
+    out: list[ParsedFile] = []
+    for i in range(len(texts)):
+        out.append(parts[i % workers][i // workers])
+    return out
+
+
+def _parse_chunk(texts: list[str]) -> list[ParsedFile]:
+    return [parse_file(t) for t in texts]
+
+
+def _can_fork() -> bool:
+    import sys
+    import threading
+
+    # Forking a process that runs other threads can deadlock the child.
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def content_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+# --------------------------------------------------------------------------- disk cache
+
+
+class ParseCache:
+    """Parsed files on disk, one pickle per content hash.
+
+    Entries carry the cache version and the hash they were made for; an entry
+    that fails to load, is from another version, or does not match is
+    ignored (and overwritten), never fatal.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.dir = Path(directory)
+
+    def _path(self, digest: str) -> Path:
+        return self.dir / digest[:2] / f"{digest}.pickle"
+
+    def get(self, digest: str) -> ParsedFile | None:
+        try:
+            data = pickle.loads(self._path(digest).read_bytes())
+        except Exception:
+            return None
+        if (
+            isinstance(data, tuple)
+            and len(data) == 3
+            and data[0] == CACHE_VERSION
+            and data[1] == digest
+            and isinstance(data[2], ParsedFile)
+        ):
+            return data[2]
+        return None
+
+    def put(self, digest: str, parsed: ParsedFile) -> None:
+        path = self._path(digest)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump((CACHE_VERSION, digest, parsed), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full disk only costs speed
+
+
+def default_cache_dir(project_root: str | os.PathLike[str]) -> Path:
+    """``.pgdrift/cache/migrations`` under the project (ignored by git)."""
+    return Path(project_root) / ".pgdrift" / "cache" / "migrations"
+
+
+
+# --------------------------------------------------------------------------- result codec
+
+# Unpickling frozen slotted dataclasses goes through a slow generic
+# __setstate__; the result cache stores the model as nested tuples instead and
+# rebuilds it with the constructors (several times faster). Fields listed here
+# hold model objects; any other field is stored as is (pickle handles it), so
+# a model change can make the cache slower, never wrong.
+_NESTED: dict[type, dict[str, str]] = {}
+
+
+def _init_codec() -> None:
+    from pgdrift import model as m
+
+    one, many = "one", "many"
+    _NESTED.update(
+        {
+            m.Schema: {
+                "relations": many,
+                "enums": many,
+                "composites": many,
+                "domains": many,
+                "functions": many,
+                "foreign_keys": many,
+            },
+            m.Relation: {
+                "columns": many,
+                "column_sources": many,
+                "policies": many,
+                "span": one,
+                "altered": many,
+            },
+            m.Column: {"type": one, "span": one, "altered": many},
+            m.Policy: {"span": one},
+            m.Enum: {"span": one, "altered": many},
+            m.CompositeType: {"attributes": many, "span": one, "altered": many},
+            m.Attribute: {"type": one},
+            m.Domain: {"base": one, "span": one, "altered": many},
+            m.Function: {"args": many, "return_type_ref": one, "span": one, "altered": many},
+            m.FunctionArg: {"type": one},
+            m.ForeignKey: {"span": one},
+            m.ColumnSource: {},
+            m.TypeRef: {},
+            m.Span: {},
+            MigrationFinding: {"span": one},
+        }
+    )
+
+
+_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _fields_of(cls: type) -> tuple[tuple[str, str], ...]:
+    got = _FIELDS.get(cls)
+    if got is None:
+        import dataclasses
+
+        nested = _NESTED.get(cls, {})
+        got = tuple(
+            (f.name, nested.get(f.name, "")) for f in dataclasses.fields(cls) if f.init
+        )
+        _FIELDS[cls] = got
+    return got
+
+
+def _encode(obj: object, memo: dict[int, tuple[object, object]]) -> object:
+    """Nested tuples for a model object; shared objects (the statement span
+    of every column it created, common type references) stay shared, so
+    pickle writes them once."""
+    if obj is None:
+        return None
+    hit = memo.get(id(obj))
+    if hit is not None:
+        return hit[1]
+    cls = type(obj)
+    out: list[object] = [cls]
+    for name, how in _fields_of(cls):
+        v = getattr(obj, name)
+        if how == "one":
+            v = _encode(v, memo)
+        elif how == "many":
+            v = tuple(_encode(x, memo) for x in v)
+        out.append(v)
+    encoded = tuple(out)
+    memo[id(obj)] = (obj, encoded)  # keep obj alive: its id stays unique
+    return encoded
+
+
+def _decode(data: object, memo: dict[int, object]) -> object:
+    if data is None:
+        return None
+    hit = memo.get(id(data))
+    if hit is not None:
+        return hit
+    assert isinstance(data, tuple)
+    cls = data[0]
+    args = []
+    for (_name, how), v in zip(_fields_of(cls), data[1:], strict=True):
+        if how == "one":
+            v = _decode(v, memo)
+        elif how == "many":
+            v = tuple(_decode(x, memo) for x in v)
+        args.append(v)
+    obj = cls(*args)
+    memo[id(data)] = obj
+    return obj
+
+
+# --------------------------------------------------------------------------- index
+
+
+@dataclass
+class _FileEntry:
+    path: str
+    text: str
+    digest: str
+    #: None until needed when the index was loaded from the result cache.
+    parsed: ParsedFile | None
+
+
+@dataclass
+class MigrationIndex:
+    """Incremental static schema of an ordered list of migration files.
+
+    :meth:`update` re-parses only files whose text changed (and, with a
+    :class:`ParseCache`, only texts never seen before) and resumes the replay
+    from the last snapshot before the first changed file. With a cache, the
+    whole result is also stored, keyed by every file's content hash, so an
+    unchanged project loads without parsing or replaying anything.
+    """
+
+    schemas: tuple[str, ...] = ("public",)
+    search_path: tuple[str, ...] = ("public",)
+    display_path: tuple[str, ...] = ("public",)
+    cache: ParseCache | None = None
+    #: SQL applied before the first migration (Supabase platform stand-ins).
+    prelude: str = ""
+    #: Parse uncached files in worker processes when there are this many.
+    parallel_threshold: int = 200
+    #: Also cache (and load) the whole result, keyed by every file's hash.
+    cache_results: bool = True
+    _files: list[_FileEntry] = field(default_factory=list)
+    #: Snapshot of the state before file i, for i in the keys.
+    _checkpoints: dict[int, State] = field(default_factory=dict)
+    _issues: list[list[MigrationFinding]] = field(default_factory=list)
+    _base: State | None = None
+    _schema: Schema | None = None
+    _findings: list[MigrationFinding] = field(default_factory=list)
+    _frozen: FreezeCache = field(default_factory=dict)
+    #: False when the schema came from the result cache (no replay state yet).
+    _replayed: bool = False
+    #: How many files the last update parsed and replayed (for tests/benchmarks).
+    last_parsed: int = 0
+    last_replayed: int = 0
+
+    @property
+    def options(self) -> Options:
+        return Options(self.schemas, self.search_path, self.display_path)
+
+    def _base_state(self) -> State:
+        if self._base is None:
+            state = State()
+            if self.prelude:
+                r = Replayer(state, self.options)
+                r.start_file()
+                for op, _loc in parse_file(self.prelude).ops:
+                    r.apply(op, None)
+                state = r.state
+            self._base = state
+        return self._base
+
+    def _result_key(self) -> str:
+        h = hashlib.blake2b(digest_size=20)
+        h.update(repr((CACHE_VERSION, self.schemas, self.search_path, self.display_path)).encode())
+        h.update(content_hash(self.prelude).encode())
+        for e in self._files:
+            h.update(b"\0" + e.path.encode("utf-8", "surrogatepass") + b"\0" + e.digest.encode())
+        return h.hexdigest()
+
+    def _ensure_parsed(self, entries: Sequence[_FileEntry]) -> None:
+        """Fill in ``parsed`` for entries lacking it: from the cache, else by
+        parsing (in worker processes when there are many)."""
+        missing = [e for e in entries if e.parsed is None]
+        todo: list[_FileEntry] = []
+        for e in missing:
+            hit = self.cache.get(e.digest) if self.cache is not None else None
+            if hit is not None:
+                e.parsed = hit
+            else:
+                todo.append(e)
+        if not todo:
+            return
+        results = _parse_texts([e.text for e in todo], self.parallel_threshold)
+        for e, parsed in zip(todo, results, strict=True):
+            e.parsed = parsed
+            if self.cache is not None:
+                self.cache.put(e.digest, parsed)
+        self.last_parsed += len(todo)
+
+    def update(self, files: Sequence[tuple[str, str]]) -> tuple[Schema, list[MigrationFinding]]:
+        """Bring the index up to date with ``files`` ((path, text), in order)."""
+        # Indexing allocates many long-lived objects and no cycles worth
+        # collecting: the cyclic GC would rescan the growing heap over and over.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._update(files)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _update(self, files: Sequence[tuple[str, str]]) -> tuple[Schema, list[MigrationFinding]]:
+        self.last_parsed = 0
+        self.last_replayed = 0
+        first_changed = None
+        new_entries: list[_FileEntry] = []
+        for i, (path, text) in enumerate(files):
+            old = self._files[i] if i < len(self._files) else None
+            if old is not None and old.path == path and (old.text is text or old.text == text):
+                new_entries.append(old)
+                continue
+            if first_changed is None:
+                first_changed = i
+            new_entries.append(_FileEntry(path, text, content_hash(text), None))
+        if first_changed is None and len(files) != len(self._files):
+            first_changed = len(files)
+        self._files = new_entries
+        if first_changed is None and self._schema is not None:
+            return self._schema, list(self._findings)
+        if not self._replayed and self._load_result():
+            return self._schema, list(self._findings)  # type: ignore[return-value]
+        if not self._replayed:
+            first_changed = 0  # no replay state yet: replay everything
+        start = first_changed or 0
+        self._ensure_parsed(self._files[start:])
+        # Resume from the last snapshot at or before the first changed file.
+        for k in [k for k in self._checkpoints if k > start]:
+            del self._checkpoints[k]
+        resume = max((k for k in self._checkpoints if k <= start), default=0)
+        self._ensure_parsed(self._files[resume:start])
+        state = (
+            self._checkpoints[resume].copy()
+            if resume in self._checkpoints
+            else self._base_state().copy()
+        )
+        del self._issues[resume:]
+        replayer = Replayer(state, self.options)
+        for i in range(resume, len(self._files)):
+            if i % CHECKPOINT_EVERY == 0:
+                self._checkpoints[i] = replayer.state.copy()
+            entry = self._files[i]
+            self._issues.append(self._replay_file(replayer, entry))
+            self.last_replayed += 1
+        self._schema = replayer.freeze(self._frozen)
+        self._replayed = True
+        findings = [f for group in self._issues for f in group]
+        findings.extend(_duplicate_versions([e.path for e in self._files]))
+        self._findings = findings
+        if self.cache is not None:
+            self._store_result()
+        return self._schema, list(findings)
+
+    def _result_path(self) -> Path | None:
+        if self.cache is None or not self.cache_results:
+            return None
+        return self.cache.dir / "results" / f"{self._result_key()}.pickle"
+
+    def _load_result(self) -> bool:
+        path = self._result_path()
+        if path is None:
+            return False
+        try:
+            data = pickle.loads(path.read_bytes())  # much faster than pickle.load(file)
+        except Exception:
+            return False
+        if not isinstance(data, tuple) or len(data) != 3 or data[0] != CACHE_VERSION:
+            return False
+        try:
+            if not _NESTED:
+                _init_codec()
+            dmemo: dict[int, object] = {}
+            schema = _decode(data[1], dmemo)
+            findings = [_decode(f, dmemo) for f in data[2]]
+        except Exception:
+            return False  # a foreign or outdated entry: rebuild
+        if not isinstance(schema, Schema) or not all(
+            isinstance(f, MigrationFinding) for f in findings
+        ):
+            return False
+        self._schema, self._findings = schema, findings  # type: ignore[assignment]
+        return True
+
+    def _store_result(self) -> None:
+        path = self._result_path()
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                if not _NESTED:
+                    _init_codec()
+                ememo: dict[int, tuple[object, object]] = {}
+                encoded = (
+                    CACHE_VERSION,
+                    _encode(self._schema, ememo),
+                    [_encode(x, ememo) for x in self._findings],
+                )
+                pickle.dump(encoded, f, pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+    @staticmethod
+    def _replay_file(replayer: Replayer, entry: _FileEntry) -> list[MigrationFinding]:
+        path = entry.path
+        assert entry.parsed is not None
+        out = [
+            MigrationFinding(code, message, Span(path, *loc), _severity(severity))
+            for code, message, loc, severity in entry.parsed.problems
+        ]
+        replayer.start_file(op for op, _ in entry.parsed.ops)
+        replayer.issues = []
+        for op, loc in entry.parsed.ops:
+            replayer.apply(op, Span(path, *loc))
+        for span, issue in replayer.issues:
+            out.append(
+                MigrationFinding(
+                    issue.code,
+                    issue.message,
+                    span or Span(path, 0, 0, 0, 0),
+                    _severity(issue.severity),
+                )
+            )
+        return out
+
+
+def _severity(value: str) -> Severity:
+    return "error" if value == "error" else "warning" if value == "warning" else "info"
+
+
+def _duplicate_versions(paths: Iterable[str]) -> list[MigrationFinding]:
+    seen: dict[str, str] = {}
+    out: list[MigrationFinding] = []
+    for path in paths:
+        m = _VERSION.match(path.rsplit("/", 1)[-1])
+        if m is None:
+            continue
+        version = m.group(1)
+        if version in seen:
+            out.append(
+                MigrationFinding(
+                    "migration-duplicate-version",
+                    f"version {version} is also used by {seen[version]}",
+                    Span(path, 0, 0, 0, 0),
+                    "error",
+                )
+            )
+        else:
+            seen[version] = path
+    return out
+
+
+def build_schema(
+    files: Sequence[tuple[str, str]],
+    schemas: Sequence[str] = ("public",),
+    *,
+    search_path: Sequence[str] = ("public",),
+    display_path: Sequence[str] | None = None,
+    prelude: str = "",
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> tuple[Schema, list[MigrationFinding]]:
+    """The schema ``files`` ((path, text) in apply order) build, and findings.
+
+    ``schemas`` are the schemas described in full (as for the catalog
+    source); ``search_path`` is the session search_path each file starts
+    with; ``display_path`` is the search_path of the session that would read
+    the catalog (it decides which names ``format_type`` qualifies; default:
+    ``search_path``). ``prelude`` is SQL replayed first (platform stand-ins).
+    """
+    index = MigrationIndex(
+        schemas=tuple(schemas),
+        search_path=tuple(search_path),
+        display_path=tuple(display_path if display_path is not None else search_path),
+        cache=ParseCache(cache_dir) if cache_dir is not None else None,
+        prelude=prelude,
+    )
+    return index.update(files)
+
+
+SUPABASE_SEARCH_PATH = ("public", "extensions")
+
+
+def supabase_prelude() -> str:
+    """The SQL of the Supabase stand-ins, in the order shadow replay applies
+    them, so the static model starts from what the shadow database starts from."""
+    from pgdrift.sources import shadow
+
+    sections = shadow.standin_sections()
+    parts = [sections.get("platform", "")]
+    extensions: dict[str, str] = {}
+    extensions.update(getattr(shadow, "_PLATFORM_EXTENSIONS", {}))
+    extensions.update(getattr(shadow, "_CONVENIENCE_EXTENSIONS", {}))
+    for name, schema in extensions.items():
+        sql = sections.get(name)
+        if sql is None:
+            continue
+        quoted = '"' + schema.replace('"', '""') + '"'
+        parts.append(f"create schema if not exists {quoted};\n")
+        parts.append(f'create extension if not exists "{name}" with schema {quoted};\n')
+        parts.append(sql.replace("@extschema@", quoted))
+    return "\n".join(parts)
+
+
+def static_schema(
+    files: Sequence[tuple[str, str | os.PathLike[str]]],
+    schemas: Sequence[str],
+    *,
+    supabase: bool,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> tuple[Schema, list[MigrationFinding]]:
+    """The static model of a project: ``files`` are (display path, file path)
+    in apply order; Supabase projects start from the platform stand-ins with
+    Supabase's default search_path. Unreadable files become findings."""
+    texts: list[tuple[str, str]] = []
+    unreadable: list[MigrationFinding] = []
+    for display, path in files:
+        text, problem = read_migration_file(path, display)
+        if problem is not None:
+            unreadable.append(problem)
+            continue
+        texts.append((display, text))
+    search_path = SUPABASE_SEARCH_PATH if supabase else ("public",)
+    schema, findings = build_schema(
+        texts,
+        schemas,
+        search_path=search_path,
+        prelude=supabase_prelude() if supabase else "",
+        cache_dir=cache_dir,
+    )
+    return schema, unreadable + findings
+
+
+def read_migration_file(
+    path: str | os.PathLike[str], display: str | None = None
+) -> tuple[str, MigrationFinding | None]:
+    """A file's text for :func:`build_schema`, or "" and a finding when it is
+    unreadable, binary or not UTF-8 (a UTF-8 BOM is dropped)."""
+    shown = display or str(path)
+    where = Span(shown, 0, 0, 0, 0)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return "", MigrationFinding(
+            "migration-unreadable-file", f"cannot read file: {exc.strerror}", where
+        )
+    if b"\x00" in data[:8192]:
+        return "", MigrationFinding(
+            "migration-binary-file", "binary file: not a SQL migration", where
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n")
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1)
+        return "", MigrationFinding(
+            "migration-unreadable-file",
+            f"not UTF-8 (invalid byte 0x{data[exc.start]:02x})",
+            Span(shown, line, col, line, col + 1),
+        )

@@ -1,0 +1,3195 @@
+"""Replay parsed DDL onto a schema state, and freeze the state into a Schema.
+
+:class:`State` holds what the statements built so far, keyed by name, in
+creation order (which is Postgres' oid order, the order the catalog source
+reports). Every value in it is immutable; statements replace values instead
+of mutating them, so :meth:`State.copy` (a shallow copy of a few dicts) is a
+full snapshot. That is what makes incremental re-indexing cheap: the index
+keeps snapshots and resumes from one.
+
+Names follow Postgres: unqualified names resolve through the current
+``search_path``, generated names (``t_pkey``, ``t_id_seq``, ``t_a_fkey``)
+follow its naming rules, defaults and policy expressions are printed as
+``pg_get_expr`` prints them (:mod:`pgdrift.sources.sql_render`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pgdrift.model import (
+    Attribute,
+    Column,
+    ColumnSource,
+    CompositeType,
+    Domain,
+    Enum,
+    ForeignKey,
+    Function,
+    FunctionArg,
+    Policy,
+    Relation,
+    RelationKind,
+    Schema,
+    Span,
+)
+from pgdrift.sources import ddl as D
+from pgdrift.sources import sql_expr as E
+from pgdrift.sources.pg_builtins import builtins, quote_ident, quote_literal
+from pgdrift.sources.sql_render import (
+    Analyzer,
+    ColumnInfo,
+    FuncSig,
+    Printer,
+    RangeEntry,
+    RelationInfo,
+    RenderError,
+    Scope,
+    T,
+    TFunc,
+    TQuery,
+    TSelect,
+    TVar,
+    is_poly,
+    same_type,
+)
+from pgdrift.sources.sql_types import (
+    PG_CATALOG,
+    SERIAL_TYPES,
+    PgType,
+    TypeName,
+    builtin,
+    builtin_type,
+    format_type,
+)
+
+NAMEDATALEN = 64
+
+Key = tuple[str, str]
+
+
+# --------------------------------------------------------------------------- state values
+
+
+@dataclass(frozen=True, slots=True)
+class ColState:
+    name: str
+    type: PgType
+    mods: tuple[str, ...] = ()
+    ndims: int = 0
+    not_null: bool = False
+    default: str | None = None
+    identity: str | None = None
+    generated: bool = False
+    comment: str | None = None
+    span: Span | None = None
+    altered: tuple[Span, ...] = ()
+    #: The default's parsed expression, kept to re-type it on ALTER TYPE.
+    default_expr: E.Node | None = None
+    #: View columns: whether the column is updatable.
+    updatable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ConState:
+    name: str
+    kind: str  # p, u, f, c, x
+    columns: tuple[str, ...] = ()
+    ref: Key | None = None
+    ref_columns: tuple[str, ...] = ()
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    span: Span | None = None
+    seq: int = 0  # creation counter (the catalog reports FKs in that order)
+
+
+@dataclass(frozen=True, slots=True)
+class RelState:
+    schema: str
+    name: str
+    kind: RelationKind
+    columns: tuple[ColState, ...] = ()
+    constraints: tuple[ConState, ...] = ()
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    policies: tuple[Policy, ...] = ()
+    comment: str | None = None
+    span: Span | None = None
+    altered: tuple[Span, ...] = ()
+    partition_of: Key | None = None
+    #: Views: relations the query reads (for DROP ... CASCADE).
+    deps: frozenset[Key] = frozenset()
+    #: Views: (column, (schema, relation, column)) each column passes through.
+    origins: tuple[tuple[str, Key, str], ...] = ()
+    view_updatable: bool = False
+    #: Views: the single base relation when the view is auto-updatable.
+    view_base: Key | None = None
+    triggers: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    @property
+    def key(self) -> Key:
+        return (self.schema, self.name)
+
+    def col(self, name: str) -> ColState | None:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TypeState:
+    schema: str
+    name: str
+    kind: str  # enum, composite, domain, range, base, shell
+    labels: tuple[str, ...] = ()
+    attributes: tuple[tuple[str, PgType], ...] = ()
+    base: PgType | None = None
+    base_mods: tuple[str, ...] = ()
+    not_null: bool = False
+    default: str | None = None
+    checks: tuple[tuple[str, str], ...] = ()  # (constraint name, expression text)
+    category: str = "U"
+    extension: str = ""
+    comment: str | None = None
+    span: Span | None = None
+    altered: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArgState:
+    mode: str
+    name: str
+    type: PgType
+    default: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FuncState:
+    schema: str
+    name: str
+    args: tuple[ArgState, ...]
+    result: PgType
+    retset: bool
+    table_columns: tuple[tuple[str, PgType], ...] | None
+    language: str
+    volatility: str
+    security_definer: bool
+    rows: float
+    body: str
+    procedure: bool = False
+    comment: str | None = None
+    span: Span | None = None
+    altered: tuple[Span, ...] = ()
+    #: Extension members: the (arguments, identity arguments, result) texts
+    #: Postgres prints with the schema on the search path, then off it (with
+    #: the schema spelled as a placeholder), and the number of defaults.
+    texts: tuple[tuple[str, str, str], tuple[str, str, str]] | None = None
+    ndefaults: int = 0
+    extension: str = ""
+
+    @property
+    def identity(self) -> tuple[Key, ...]:
+        return tuple(
+            (a.type.schema, a.type.name) for a in self.args if a.mode in ("in", "inout", "variadic")
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SeqState:
+    schema: str
+    name: str
+    owned_by: tuple[str, str, str] | None = None
+
+
+# --------------------------------------------------------------------------- findings
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayIssue:
+    code: str
+    message: str
+    severity: str = "warning"
+
+
+class ReplayError(Exception):
+    """A statement fails as it would on the server: reported, then skipped."""
+
+    def __init__(self, code: str, message: str, severity: str = "error") -> None:
+        super().__init__(message)
+        self.code = code
+        self.severity = severity
+
+
+# Known functions of common extensions: (extension) -> [(name, args, result)].
+# Enough for defaults and policies to resolve; generated types do not list
+# extension functions unless the extension lives in an included schema.
+_EXTENSION_FUNCS: dict[str, list[tuple[str, tuple[str, ...], str]]] = {
+    "uuid-ossp": [
+        ("uuid_generate_v1", (), "uuid"),
+        ("uuid_generate_v1mc", (), "uuid"),
+        ("uuid_generate_v3", ("uuid", "text"), "uuid"),
+        ("uuid_generate_v4", (), "uuid"),
+        ("uuid_generate_v5", ("uuid", "text"), "uuid"),
+        ("uuid_nil", (), "uuid"),
+    ],
+    "pgcrypto": [
+        ("gen_random_bytes", ("int4",), "bytea"),
+        ("gen_salt", ("text",), "text"),
+        ("gen_salt", ("text", "int4"), "text"),
+        ("crypt", ("text", "text"), "text"),
+        ("digest", ("text", "text"), "bytea"),
+        ("digest", ("bytea", "text"), "bytea"),
+        ("hmac", ("text", "text", "text"), "bytea"),
+        ("hmac", ("bytea", "bytea", "text"), "bytea"),
+        ("encrypt", ("bytea", "bytea", "text"), "bytea"),
+        ("decrypt", ("bytea", "bytea", "text"), "bytea"),
+    ],
+    "moddatetime": [("moddatetime", (), "trigger")],
+    "pg_trgm": [
+        ("similarity", ("text", "text"), "float4"),
+        ("word_similarity", ("text", "text"), "float4"),
+    ],
+    "unaccent": [("unaccent", ("text",), "text")],
+}
+_EXTENSION_TYPES: dict[str, list[tuple[str, str]]] = {
+    "citext": [("citext", "S")],
+    "hstore": [("hstore", "U")],
+    "ltree": [("ltree", "U"), ("lquery", "U")],
+    "vector": [("vector", "U"), ("halfvec", "U"), ("sparsevec", "U")],
+    "postgis": [("geometry", "U"), ("geography", "U")],
+    "isn": [("isbn", "U"), ("ean13", "U")],
+    "cube": [("cube", "U")],
+    "seg": [("seg", "U")],
+}
+
+
+@cache
+def _extension_data() -> dict[str, Any]:
+    path = Path(__file__).with_name("pg_extensions.json")
+    try:
+        data: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {"schema": "", "extensions": {}}
+    return data
+
+
+def extension_catalog() -> dict[str, Any]:
+    """Member types and functions of the extensions a stock server ships
+    (generated by ``tools/gen_pg_extensions.py``)."""
+    exts: dict[str, Any] = _extension_data()["extensions"]
+    return exts
+
+
+def extension_catalog_schema() -> str:
+    """The placeholder schema the extension catalog's texts are written with."""
+    return str(_extension_data()["schema"])
+
+
+# --------------------------------------------------------------------------- state
+
+_FN_VERSIONS = itertools.count(1)
+_FN_INDEX: tuple[int, dict[tuple[str, str], list[tuple[str, str, tuple[Key, ...]]]]] = (-1, {})
+
+
+@dataclass
+class State:
+    """The schema built so far. Values are immutable; ``copy`` is a snapshot."""
+
+    relations: dict[Key, RelState] = field(default_factory=dict)
+    types: dict[Key, TypeState] = field(default_factory=dict)
+    functions: dict[tuple[str, str, tuple[Key, ...]], FuncState] = field(default_factory=dict)
+    sequences: dict[Key, SeqState] = field(default_factory=dict)
+    indexes: dict[Key, Key] = field(default_factory=dict)
+    schemas: dict[str, str | None] = field(
+        default_factory=lambda: {"public": "standard public schema"}
+    )
+    extensions: dict[str, str] = field(default_factory=dict)
+    constraint_names: dict[str, frozenset[str]] = field(default_factory=dict)
+    counter: int = 0
+    #: Relation -> relations that may refer to it (FKs, views, partitions): a
+    #: superset, so renames and drops look at candidates instead of everything.
+    refs: dict[Key, frozenset[Key]] = field(default_factory=dict)
+    #: Changes whenever the set of function keys may have changed; unique
+    #: across states, so an index built for one version is valid for any
+    #: state holding that version (copies share it until they diverge).
+    fn_version: int = 0
+
+    def copy(self) -> State:
+        return State(
+            dict(self.relations),
+            dict(self.types),
+            dict(self.functions),
+            dict(self.sequences),
+            dict(self.indexes),
+            dict(self.schemas),
+            dict(self.extensions),
+            dict(self.constraint_names),
+            self.counter,
+            dict(self.refs),
+            self.fn_version,
+        )
+
+    def note_ref(self, target: Key, source: Key) -> None:
+        cur = self.refs.get(target, frozenset())
+        if source not in cur:
+            self.refs[target] = cur | {source}
+
+    def referrers(self, target: Key) -> list[Key]:
+        return [k for k in self.refs.get(target, ()) if k in self.relations]
+
+    def touch_functions(self) -> None:
+        self.fn_version = next(_FN_VERSIONS)
+
+    def functions_named(self, schema: str, name: str) -> list[tuple[str, str, tuple[Key, ...]]]:
+        """Keys of the functions called ``schema.name`` (indexed per version)."""
+        global _FN_INDEX
+        if _FN_INDEX[0] != self.fn_version:
+            index: dict[tuple[str, str], list[tuple[str, str, tuple[Key, ...]]]] = {}
+            for k in self.functions:
+                index.setdefault((k[0], k[1]), []).append(k)
+            _FN_INDEX = (self.fn_version, index)
+        return _FN_INDEX[1].get((schema, name), [])
+
+
+def _rekey(d: dict[Any, Any], old: Any, new: Any, value: Any) -> dict[Any, Any]:
+    """The dict with ``old`` renamed to ``new`` in place (creation order kept)."""
+    return {(new if k == old else k): (value if k == old else v) for k, v in d.items()}
+
+
+# --------------------------------------------------------------------------- naming
+
+
+def _truncate(name: str, limit: int) -> str:
+    b = name.encode()
+    if len(b) <= limit:
+        return name
+    return b[:limit].decode(errors="ignore")
+
+
+def make_object_name(name1: str, name2: str, label: str) -> str:
+    """Postgres' makeObjectName: ``name1_name2_label`` within 63 bytes, the
+    longer part truncated first."""
+    overhead = len(label.encode()) + 1 if label else 0
+    if name2:
+        overhead += 1
+    avail = NAMEDATALEN - 1 - overhead
+    l1 = len(name1.encode())
+    l2 = len(name2.encode()) if name2 else 0
+    while l1 + l2 > avail:
+        if l1 > l2:
+            l1 -= 1
+        else:
+            l2 -= 1
+    parts = [_truncate(name1, l1)]
+    if name2:
+        parts.append(_truncate(name2, l2))
+    if label:
+        parts.append(label)
+    return "_".join(parts)
+
+
+# --------------------------------------------------------------------------- replay context
+
+
+@dataclass
+class Options:
+    #: Schemas whose relations, functions and FKs the model describes.
+    schemas: tuple[str, ...] = ("public",)
+    #: Session search_path a migration file starts with.
+    search_path: tuple[str, ...] = ("public",)
+    #: search_path of the session that would read the catalog: decides what
+    #: ``format_type`` and ``pg_get_expr`` print qualified.
+    display_path: tuple[str, ...] = ("public",)
+
+
+class Replayer:
+    """Applies ops to a :class:`State` with a session (search_path, transactions)."""
+
+    def __init__(self, state: State, options: Options) -> None:
+        self.state = state
+        self.options = options
+        self.path: tuple[str, ...] = options.search_path
+        self.span: Span | None = None
+        self.issues: list[tuple[Span | None, ReplayIssue]] = []
+        self._rollbacks = False
+        self._block: State | None = None
+        self._savepoints: list[tuple[str, State]] = []
+        self._display = _DisplayCatalog(self)
+
+    # ---------------------------------------------------------------- session
+
+    def start_file(self, ops: Iterable[D.Op] = ()) -> None:
+        """Each migration file runs in a fresh session, sent whole with the
+        simple query protocol: its statements form one implicit transaction
+        until a COMMIT or ROLLBACK, and a BEGIN makes that block explicit (so
+        a later ROLLBACK undoes the statements before the BEGIN as well)."""
+        self.path = self.options.search_path
+        self._savepoints.clear()
+        self._rollbacks = any(
+            isinstance(op, D.Transaction) and op.kind.startswith("rollback") for op in ops
+        )
+        self._block = self.state.copy() if self._rollbacks else None
+
+    def issue(self, code: str, message: str, severity: str = "warning") -> None:
+        self.issues.append((self.span, ReplayIssue(code, message, severity)))
+
+    def apply(self, op: D.Op, span: Span | None) -> None:
+        self.span = span
+        handler = getattr(self, "op_" + type(op).__name__, None)
+        if handler is None:
+            return
+        try:
+            handler(op)
+        except ReplayError as exc:
+            self.issue(exc.code, str(exc), exc.severity)
+        except RenderError as exc:
+            self.issue("migration-unresolved", str(exc), "info")
+
+    # ---------------------------------------------------------------- name resolution
+
+    def effective_path(self) -> list[str]:
+        return [s for s in self.path if s in self.state.schemas]
+
+    def creation_schema(self, name: D.QName) -> tuple[str, str]:
+        if len(name) >= 2:
+            schema = name[-2]
+            if schema not in self.state.schemas:
+                raise ReplayError("migration-unknown-schema", f'schema "{schema}" does not exist')
+            return schema, name[-1]
+        path = self.effective_path()
+        if not path:
+            raise ReplayError("migration-no-schema", "no schema has been selected to create in")
+        return path[0], name[-1]
+
+    def find_relation_key(self, name: D.QName) -> Key | None:
+        if len(name) >= 2:
+            k = (name[-2], name[-1])
+            return k if k in self.state.relations else None
+        for schema in self.effective_path():
+            k = (schema, name[0])
+            if k in self.state.relations:
+                return k
+        return None
+
+    def relation(self, name: D.QName, *, missing_ok: bool = False) -> RelState | None:
+        k = self.find_relation_key(name)
+        if k is None:
+            if missing_ok:
+                return None
+            raise ReplayError(
+                "migration-unknown-relation", f'relation "{".".join(name)}" does not exist'
+            )
+        return self.state.relations[k]
+
+    def find_type_key(self, name: D.QName) -> Key | None:
+        if len(name) >= 2:
+            k = (name[-2], name[-1])
+            return k if k in self.state.types or k in self.state.relations else None
+        for schema in self.effective_path():
+            k = (schema, name[0])
+            if k in self.state.types or k in self.state.relations:
+                return k
+        return None
+
+    def pgtype(self, key: Key) -> PgType | None:
+        ts = self.state.types.get(key)
+        if ts is not None:
+            if ts.kind == "enum":
+                return PgType(key[0], key[1], "enum", "E")
+            if ts.kind == "composite":
+                return PgType(key[0], key[1], "composite", "C")
+            if ts.kind == "domain":
+                assert ts.base is not None
+                return PgType(
+                    key[0],
+                    key[1],
+                    "domain",
+                    ts.base.category,
+                    False,
+                    base=ts.base,
+                    base_mods=ts.base_mods,
+                )
+            if ts.kind == "range":
+                return PgType(key[0], key[1], "range", "R")
+            return PgType(key[0], key[1], "base", "S" if ts.kind == "base-string" else ts.category)
+        rel = self.state.relations.get(key)
+        if rel is not None:
+            return PgType(key[0], key[1], "relation", "C")
+        return None
+
+    def resolve_type(self, tn: TypeName) -> tuple[PgType, tuple[str, ...], int]:
+        """(type, typmod, declared array dims) for a type name."""
+        if tn.pct:
+            return self._pct_type(tn)
+        t: PgType | None = None
+        if tn.sql_builtin:
+            t = builtin_type(tn.names[0])
+        elif len(tn.names) == 1:
+            t = builtin_type(tn.names[0])
+            if t is not None and t.kind == "relation":
+                t = None
+            if t is None:
+                k = self.find_type_key(tn.names)
+                if k is not None:
+                    t = self.pgtype(k)
+        elif tn.names[-2] == PG_CATALOG:
+            t = builtin_type(tn.names[-1])
+        else:
+            k = self.find_type_key(tn.names[-2:])
+            if k is not None:
+                t = self.pgtype(k)
+        if t is None:
+            raise ReplayError("migration-unknown-type", f'type "{tn.text()}" does not exist')
+        mods = tn.mods
+        if t.is_builtin and t.name == "numeric" and len(mods) == 1:
+            mods = (mods[0], "0")
+        if t.is_builtin and t.name == "interval" and tn.interval_fields:
+            mods = (tn.interval_fields, *mods)
+        if tn.array_dims:
+            t = t.array_of()
+        return t, mods, tn.array_dims
+
+    def _pct_type(self, tn: TypeName) -> tuple[PgType, tuple[str, ...], int]:
+        if tn.pct == "rowtype":
+            k = self.find_relation_key(tn.names)
+            if k is None:
+                raise ReplayError(
+                    "migration-unknown-relation", f'relation "{".".join(tn.names)}" does not exist'
+                )
+            t = self.pgtype(k)
+            assert t is not None
+            return t, (), 0
+        rel = self.relation(tn.names[:-1])
+        assert rel is not None
+        col = rel.col(tn.names[-1])
+        if col is None:
+            raise ReplayError("migration-unknown-column", f'column "{tn.names[-1]}" does not exist')
+        return col.type, col.mods, 0
+
+    # ---------------------------------------------------------------- analysis helpers
+
+    def analyzer(self, domain_type: PgType | None = None) -> Analyzer:
+        return Analyzer(_ResolveCatalog(self), domain_type=domain_type)
+
+    def printer(self) -> Printer:
+        return Printer(self._display)
+
+    def fmt_type(self, t: PgType, mods: tuple[str, ...] | None) -> str:
+        fields = ""
+        if (
+            t.base_type().is_builtin
+            and (t.elem or t).name == "interval"
+            and mods
+            and not mods[0].isdigit()
+        ):
+            fields, mods = mods[0], mods[1:]
+        return format_type(t, mods, self._display.type_visible, interval_fields=fields)
+
+    def rel_scope(self, rel: RelState) -> Scope:
+        cols = [ColumnInfo(c.name, c.type, c.mods) for c in rel.columns]
+        origins: list[tuple[str, str, str] | None] = [
+            (rel.schema, rel.name, c.name) for c in rel.columns
+        ]
+        entry = RangeEntry(rel.name, cols, origins, "relation", (rel.schema, rel.name), rel.kind)
+        return Scope([entry])
+
+    def render_default(
+        self, expr: E.Node, t: PgType, mods: tuple[str, ...], rel: RelState | None
+    ) -> str | None:
+        """A column default as pg_get_expr prints it; None for DEFAULT NULL."""
+        try:
+            a = self.analyzer()
+            scope = self.rel_scope(rel) if rel is not None else None
+            typed = a.expr(expr, scope)
+            typed = a.coerce(typed, t, mods, "a")
+            if _is_null_const(typed):
+                return None
+            return self.printer().render(typed)
+        except RenderError as exc:
+            return self._as_written(expr, exc)
+
+    def render_bool(
+        self, expr: E.Node, rel: RelState | None, domain_type: PgType | None = None
+    ) -> str:
+        try:
+            a = self.analyzer(domain_type)
+            scope = self.rel_scope(rel) if rel is not None else None
+            typed = a.coerce(a.expr(expr, scope), builtin("bool"))
+            return self.printer().render(typed)
+        except RenderError as exc:
+            return self._as_written(expr, exc)
+
+    def _as_written(self, expr: E.Node, exc: RenderError) -> str:
+        """The expression's own text when it cannot be resolved statically:
+        the object is kept, and the finding says its text is approximate."""
+        if not isinstance(expr, E.Src):
+            raise exc
+        self.issue(
+            "migration-unresolved",
+            f"{exc}: kept the expression as written ({expr.text}), which may differ from how Postgres prints it",
+            "info",
+        )
+        return expr.text
+
+    # ---------------------------------------------------------------- sessions & schemas
+
+    def op_SetSearchPath(self, op: D.SetSearchPath) -> None:
+        if op.path is None:
+            self.path = self.options.search_path
+        else:
+            # "$user" names a schema called like the role: pgdrift assumes none exists.
+            self.path = tuple(p for p in op.path if p != "$user")
+
+    def op_Transaction(self, op: D.Transaction) -> None:
+        if op.kind in ("commit", "rollback"):
+            if op.kind == "rollback" and self._block is not None:
+                self.state = self._block
+            self._savepoints.clear()
+            self._block = self.state.copy() if self._rollbacks else None
+        elif op.kind == "savepoint":
+            self._savepoints.append((op.name, self.state.copy()))
+        elif op.kind == "rollback to":
+            for name, snap in reversed(self._savepoints):
+                if name == op.name:
+                    self.state = snap.copy()
+                    break
+
+    def op_Unmodelled(self, op: D.Unmodelled) -> None:
+        self.issue(
+            "migration-unmodelled",
+            f"{op.what}: its effect on the schema cannot be known without running it; not modelled",
+            "warning",
+        )
+
+    def op_CreateSchema(self, op: D.CreateSchema) -> None:
+        if op.name in self.state.schemas:
+            if not op.if_not_exists:
+                raise ReplayError(
+                    "migration-duplicate-object", f'schema "{op.name}" already exists'
+                )
+            return
+        self.state.schemas[op.name] = None
+
+    def op_AlterSchema(self, op: D.AlterSchema) -> None:
+        st = self.state
+        if op.name not in st.schemas:
+            raise ReplayError("migration-unknown-schema", f'schema "{op.name}" does not exist')
+        st.schemas = _rekey(st.schemas, op.name, op.rename, st.schemas[op.name])
+
+        def move(k: Key) -> Key:
+            return (op.rename, k[1]) if k[0] == op.name else k
+
+        st.relations = {
+            move(k): replace(v, schema=op.rename) if k[0] == op.name else v
+            for k, v in st.relations.items()
+        }
+        st.types = {
+            move(k): replace(v, schema=op.rename) if k[0] == op.name else v
+            for k, v in st.types.items()
+        }
+        st.functions = {
+            ((op.rename if k[0] == op.name else k[0]), k[1], k[2]): (
+                replace(v, schema=op.rename) if k[0] == op.name else v
+            )
+            for k, v in st.functions.items()
+        }
+        st.touch_functions()
+
+    def op_CreateExtension(self, op: D.CreateExtension) -> None:
+        if op.name in self.state.extensions:
+            if not op.if_not_exists:
+                raise ReplayError(
+                    "migration-duplicate-object", f'extension "{op.name}" already exists'
+                )
+            return
+        schema = op.schema
+        if schema is None:
+            path = self.effective_path()
+            if not path:
+                raise ReplayError("migration-no-schema", "no schema has been selected to create in")
+            schema = path[0]
+        elif schema not in self.state.schemas:
+            raise ReplayError("migration-unknown-schema", f'schema "{schema}" does not exist')
+        self.install_extension(op.name, schema)
+
+    def install_extension(self, name: str, schema: str) -> None:
+        """Add an extension's member types and functions to ``schema``: from
+        the catalog captured from a real server, else pgdrift's stand-in SQL
+        (what shadow replay installs when the server lacks the extension)."""
+        st = self.state
+        st.extensions[name] = schema
+        data = extension_catalog().get(name)
+        if data is None:
+            self._install_standin(name, schema)
+            return
+        for req in data.get("requires", []):
+            if req not in st.extensions and req != "plpgsql":
+                self.install_extension(req, schema)
+        marker = extension_catalog_schema()
+
+        def typ(qualified: str) -> PgType:
+            tschema, _, tname = qualified.partition(".")
+            if tschema == PG_CATALOG:
+                return builtin(tname)
+            real = schema if tschema == marker else tschema
+            if tname.startswith("_") and (real, tname) not in st.types:
+                inner = self.pgtype((real, tname[1:]))
+                if inner is not None:
+                    return inner.array_of()
+            t = self.pgtype((real, tname))
+            return t if t is not None else PgType(real, tname, "base", "U")
+
+        for tname, typtype, cat, _pref, labels in data["types"]:
+            if cat == "A":
+                continue  # array types come with their element
+            kind = {"e": "enum", "r": "range", "d": "domain", "c": "composite"}.get(typtype, "base")
+            if kind == "domain" or kind == "composite":
+                kind = "base"
+            st.types[(schema, tname)] = TypeState(
+                schema, tname, kind, labels=tuple(labels), category=cat, extension=name
+            )
+        for (
+            fname,
+            prokind,
+            argtypes,
+            modes,
+            names,
+            nargs,
+            ndefaults,
+            result,
+            retset,
+            rows,
+            vol,
+            lang,
+            secdef,
+            src,
+            _variadic,
+            visible,
+            hidden,
+        ) in data["functions"]:
+            if prokind not in ("f", "p"):
+                continue
+            args = []
+            first_default = nargs - ndefaults
+            in_index = 0
+            for i, qt in enumerate(argtypes):
+                mode = {"i": "in", "o": "out", "b": "inout", "v": "variadic", "t": "table"}.get(
+                    modes[i] if modes else "i", "in"
+                )
+                default = None
+                if mode in ("in", "inout", "variadic"):
+                    if in_index >= first_default:
+                        default = "?"
+                    in_index += 1
+                args.append(
+                    ArgState(mode, names[i] if names and i < len(names) else "", typ(qt), default)
+                )
+            table = tuple((a.name, a.type) for a in args if a.mode == "table") or None
+            args = [a for a in args if a.mode != "table"]
+            fs = FuncState(
+                schema,
+                fname,
+                tuple(args),
+                typ(result),
+                retset,
+                table,
+                lang,
+                {"i": "immutable", "s": "stable"}.get(vol, "volatile"),
+                secdef,
+                rows,
+                src,
+                prokind == "p",
+                texts=(_text3(visible), _text3(hidden)),
+                ndefaults=ndefaults,
+                extension=name,
+            )
+            key = self._func_key(
+                schema, fname, [a.type for a in args if a.mode in ("in", "inout", "variadic")]
+            )
+            st.functions[key] = fs
+            st.touch_functions()
+
+    def _install_standin(self, name: str, schema: str) -> None:
+        try:
+            from pgdrift.sources.shadow import standin_sections
+        except ImportError:
+            return
+        sql = standin_sections().get(name)
+        if sql is None:
+            return
+        quoted = (
+            quote_ident(schema)
+            if schema == schema.lower()
+            else '"' + schema.replace('"', '""') + '"'
+        )
+        from pgdrift.sources.migrations import parse_file
+
+        saved = (self.span, self.path)
+        try:
+            for op, _loc in parse_file(sql.replace("@extschema@", quoted)).ops:
+                self.apply(op, saved[0])
+        finally:
+            self.span, self.path = saved
+
+    def op_AlterExtension(self, op: D.AlterExtension) -> None:
+        st = self.state
+        old = st.extensions.get(op.name)
+        if old is None:
+            raise ReplayError("migration-unknown-object", f'extension "{op.name}" does not exist')
+        st.extensions[op.name] = op.set_schema
+        st.types = {
+            ((op.set_schema, k[1]) if v.extension == op.name else k): (
+                replace(v, schema=op.set_schema) if v.extension == op.name else v
+            )
+            for k, v in st.types.items()
+        }
+        st.functions = {
+            ((op.set_schema, k[1], k[2]) if v.extension == op.name else k): (
+                replace(v, schema=op.set_schema) if v.extension == op.name else v
+            )
+            for k, v in st.functions.items()
+        }
+        st.touch_functions()
+
+    def drop_extension(self, name: str) -> None:
+        st = self.state
+        st.extensions.pop(name, None)
+        st.types = {k: v for k, v in st.types.items() if v.extension != name}
+        st.functions = {k: v for k, v in st.functions.items() if v.extension != name}
+        st.touch_functions()
+
+    # ---------------------------------------------------------------- drops
+
+    def op_Drop(self, op: D.Drop) -> None:
+        for name in op.names:
+            if op.kind in ("table", "view", "materialized view", "foreign table"):
+                k = self.find_relation_key(name)
+                if k is None:
+                    if not op.if_exists:
+                        raise ReplayError(
+                            "migration-unknown-relation",
+                            f'{op.kind} "{".".join(name)}" does not exist',
+                        )
+                    continue
+                self.drop_relation(k)
+            elif op.kind in ("type", "domain"):
+                k = self.find_type_key(name)
+                if k is None or k not in self.state.types:
+                    if not op.if_exists:
+                        raise ReplayError(
+                            "migration-unknown-type", f'type "{".".join(name)}" does not exist'
+                        )
+                    continue
+                del self.state.types[k]
+                if op.cascade:
+                    self._drop_columns_of_type(k)
+            elif op.kind == "schema":
+                schema = name[-1]
+                if schema not in self.state.schemas:
+                    if not op.if_exists:
+                        raise ReplayError(
+                            "migration-unknown-schema", f'schema "{schema}" does not exist'
+                        )
+                    continue
+                self.drop_schema(schema)
+            elif op.kind == "sequence":
+                k = self._find_in_path(name, self.state.sequences)
+                if k is None:
+                    if not op.if_exists:
+                        raise ReplayError(
+                            "migration-unknown-relation",
+                            f'sequence "{".".join(name)}" does not exist',
+                        )
+                    continue
+                del self.state.sequences[k]
+                self._drop_defaults_using_sequence(k)
+            elif op.kind == "index":
+                k = self._find_in_path(name, self.state.indexes)
+                if k is None:
+                    if not op.if_exists:
+                        raise ReplayError(
+                            "migration-unknown-relation", f'index "{".".join(name)}" does not exist'
+                        )
+                    continue
+                table = self.state.indexes.pop(k)
+                rel = self.state.relations.get(table)
+                if rel is not None:
+                    cons = tuple(
+                        c for c in rel.constraints if not (c.kind in ("p", "u") and c.name == k[1])
+                    )
+                    self.state.relations[table] = replace(rel, constraints=cons)
+            elif op.kind == "extension":
+                if name[-1] not in self.state.extensions:
+                    if not op.if_exists:
+                        raise ReplayError(
+                            "migration-unknown-object", f'extension "{name[-1]}" does not exist'
+                        )
+                    continue
+                self.drop_extension(name[-1])
+
+    def _find_in_path(self, name: D.QName, d: dict[Key, Any]) -> Key | None:
+        if len(name) >= 2:
+            k = (name[-2], name[-1])
+            return k if k in d else None
+        for schema in self.effective_path():
+            if (schema, name[0]) in d:
+                return (schema, name[0])
+        return None
+
+    def drop_relation(self, k: Key) -> None:
+        st = self.state
+        if k not in st.relations:
+            return
+        del st.relations[k]
+        # Dependents go too: views over it, FKs pointing at it, its partitions,
+        # its indexes and owned sequences (what CASCADE or ownership implies).
+        for ok in st.referrers(k):
+            other = st.relations.get(ok)
+            if other is None:
+                continue
+            if k in other.deps or other.partition_of == k:
+                self.drop_relation(ok)
+                continue
+            cons = tuple(c for c in other.constraints if not (c.kind == "f" and c.ref == k))
+            if len(cons) != len(other.constraints):
+                st.relations[ok] = replace(other, constraints=cons)
+        for ik, table in list(st.indexes.items()):
+            if table == k:
+                del st.indexes[ik]
+        for sk, seq in list(st.sequences.items()):
+            if seq.owned_by is not None and (seq.owned_by[0], seq.owned_by[1]) == k:
+                del st.sequences[sk]
+        for fk, f in list(st.functions.items()):
+            if (f.result.schema, f.result.name) == k and f.result.kind == "relation":
+                del st.functions[fk]
+                st.touch_functions()
+
+    def drop_schema(self, schema: str) -> None:
+        st = self.state
+        for k in [k for k in st.relations if k[0] == schema]:
+            self.drop_relation(k)
+        st.types = {k: v for k, v in st.types.items() if k[0] != schema}
+        st.functions = {k: v for k, v in st.functions.items() if k[0] != schema}
+        st.touch_functions()
+        st.sequences = {k: v for k, v in st.sequences.items() if k[0] != schema}
+        st.indexes = {k: v for k, v in st.indexes.items() if k[0] != schema}
+        st.extensions = {k: v for k, v in st.extensions.items() if v != schema}
+        del st.schemas[schema]
+
+    def _drop_columns_of_type(self, k: Key) -> None:
+        st = self.state
+        for rk, rel in list(st.relations.items()):
+            cols = tuple(
+                c
+                for c in rel.columns
+                if (c.type.schema, c.type.name) != k
+                and not (c.type.elem and (c.type.elem.schema, c.type.elem.name) == k)
+            )
+            if len(cols) != len(rel.columns):
+                st.relations[rk] = replace(rel, columns=cols)
+
+    def _drop_defaults_using_sequence(self, k: Key) -> None:
+        pass
+
+    # ---------------------------------------------------------------- tables
+
+    def op_CreateTable(self, op: D.CreateTable) -> None:
+        st = self.state
+        schema, name = self.creation_schema(op.name)
+        key = (schema, name)
+        if key in st.relations or key in st.sequences or key in st.indexes:
+            if op.if_not_exists:
+                return
+            raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
+        kind: RelationKind = op.kind  # type: ignore[assignment]
+        rel = RelState(schema, name, kind, span=self.span)
+        if op.partition_of is not None:
+            parent = self.relation(op.partition_of)
+            assert parent is not None
+            # Partitions take the parent's columns: not-null and defaults are
+            # inherited, identity is not (before Postgres 17); attndims is 0.
+            cols = tuple(
+                ColState(
+                    c.name,
+                    c.type,
+                    c.mods,
+                    0,
+                    c.not_null,
+                    c.default if not c.identity else None,
+                    None,
+                    c.generated,
+                    None,
+                    self.span,
+                    (),
+                    c.default_expr,
+                )
+                for c in parent.columns
+            )
+            rel = replace(rel, columns=cols, partition_of=parent.key)
+            st.note_ref(parent.key, key)
+        elif op.as_query is not None:
+            rel = replace(rel, columns=self._query_columns(op, op.as_query))
+        for inh in op.inherits:
+            parent = self.relation(inh)
+            assert parent is not None
+            cols = tuple(
+                replace(c, ndims=0, identity=None, span=self.span, altered=())
+                for c in parent.columns
+            )
+            rel = replace(
+                rel, columns=rel.columns + tuple(c for c in cols if rel.col(c.name) is None)
+            )
+        st.relations[key] = rel
+        pending_fks: list[tuple[D.ColConstraint | D.TableConstraint, tuple[str, ...]]] = []
+        try:
+            for el in op.elements:
+                rel = st.relations[key]
+                if isinstance(el, D.ColumnDef):
+                    if op.partition_of is not None or (op.as_query is not None and el.type is None):
+                        self._partition_column_options(key, el)
+                        continue
+                    if rel.col(el.name) is not None:
+                        raise ReplayError(
+                            "migration-duplicate-object",
+                            f'column "{el.name}" specified more than once',
+                        )
+                    self.add_column(key, el, pending_fks, creating=True)
+                elif isinstance(el, D.LikeClause):
+                    self._like(key, el)
+                else:
+                    self.add_constraint(key, el, pending_fks, creating=True)
+            for fk_con, fk_cols in pending_fks:
+                self._add_fk(key, fk_con, fk_cols)
+        except ReplayError:
+            # The statement fails as a whole on the server.
+            st.relations.pop(key, None)
+            raise
+        if op.partition_of is not None:
+            self._clone_parent_constraints(key)
+
+    def _partition_column_options(self, key: Key, el: D.ColumnDef) -> None:
+        rel = self.state.relations[key]
+        col = rel.col(el.name)
+        if col is None:
+            if el.type is None:
+                raise ReplayError("migration-unknown-column", f'column "{el.name}" does not exist')
+            self.add_column(key, el, [], creating=True)
+            return
+        for c in el.constraints:
+            if c.kind == "notnull":
+                col = replace(col, not_null=True)
+            elif c.kind == "default" and c.expr is not None:
+                col = replace(
+                    col,
+                    default=self.render_default(c.expr, col.type, col.mods, rel),
+                    default_expr=c.expr,
+                )
+            elif c.kind in ("pk", "unique"):
+                self._add_key_constraint(key, c.kind, c.name, (el.name,))
+                rel = self.state.relations[key]
+        if el.type is None and el.name:
+            self._set_col(key, replace(col, span=col.span))
+        self._set_col(key, col)
+
+    def _clone_parent_constraints(self, key: Key) -> None:
+        # A partition gets the parent's PK/unique (as its own index-backed
+        # constraints, named after the partition); FK clones are not reported.
+        rel = self.state.relations[key]
+        assert rel.partition_of is not None
+        parent = self.state.relations.get(rel.partition_of)
+        if parent is None:
+            return
+        for c in parent.constraints:
+            if c.kind in ("p", "u") and not any(
+                x.kind == c.kind and x.columns == c.columns for x in rel.constraints
+            ):
+                self._add_key_constraint(key, "pk" if c.kind == "p" else "unique", None, c.columns)
+
+    def _query_columns(self, op: D.CreateTable, q: E.Query) -> tuple[ColState, ...]:
+        a = self.analyzer()
+        tq = a.query(q, None)
+        names = [el.name for el in op.elements if isinstance(el, D.ColumnDef)]
+        out = []
+        for i, t in enumerate(tq.targets):
+            name = names[i] if i < len(names) else t.name
+            ty = t.expr.type
+            if is_poly(ty) or (ty.is_builtin and ty.name == "unknown"):
+                ty = builtin("text")
+            out.append(ColState(name, ty, t.expr.mods, 0, span=self.span))
+        return tuple(out)
+
+    def _like(self, key: Key, like: D.LikeClause) -> None:
+        st = self.state
+        if like.options and like.options[0][0] == "__type__":
+            # CREATE TABLE ... OF composite_type
+            tk = self.find_type_key(like.source)
+            ts = st.types.get(tk) if tk else None
+            if ts is None or ts.kind != "composite":
+                raise ReplayError(
+                    "migration-unknown-type", f'type "{".".join(like.source)}" does not exist'
+                )
+            rel = st.relations[key]
+            cols = tuple(ColState(n, t, (), 0, span=self.span) for n, t in ts.attributes)
+            st.relations[key] = replace(rel, columns=rel.columns + cols)
+            return
+        src = self.relation(like.source)
+        assert src is not None
+        opts: dict[str, bool] = {}
+        for opt, inc in like.options:
+            if opt == "all":
+                for o in (
+                    "comments",
+                    "compression",
+                    "constraints",
+                    "defaults",
+                    "generated",
+                    "identity",
+                    "indexes",
+                    "statistics",
+                    "storage",
+                ):
+                    opts[o] = inc
+            else:
+                opts[opt] = inc
+        rel = st.relations[key]
+        new_cols = []
+        for c in src.columns:
+            if rel.col(c.name) is not None:
+                continue
+            nc = ColState(
+                c.name,
+                c.type,
+                c.mods,
+                0,
+                c.not_null,
+                c.default
+                if (opts.get("defaults") and not c.generated)
+                or (opts.get("generated") and c.generated)
+                else None,
+                c.identity if opts.get("identity") else None,
+                c.generated and bool(opts.get("generated")),
+                c.comment if opts.get("comments") else None,
+                self.span,
+                (),
+                c.default_expr,
+            )
+            new_cols.append(nc)
+        st.relations[key] = replace(rel, columns=rel.columns + tuple(new_cols))
+        if opts.get("indexes"):
+            for con in src.constraints:
+                if con.kind in ("p", "u"):
+                    self._add_key_constraint(
+                        key, "pk" if con.kind == "p" else "unique", None, con.columns
+                    )
+        if opts.get("comments") and src.comment is not None:
+            pass  # LIKE copies column comments, not the table's
+
+    def _set_col(self, key: Key, col: ColState) -> None:
+        rel = self.state.relations[key]
+        cols = tuple(col if c.name == col.name else c for c in rel.columns)
+        self.state.relations[key] = replace(rel, columns=cols)
+
+    def _children(self, key: Key) -> list[Key]:
+        rel = self.state.relations.get(key)
+        if rel is None or rel.kind != "partitioned_table":
+            return []  # only partitioned tables have partitions
+        return [k for k, r in self.state.relations.items() if r.partition_of == key]
+
+    def add_column(
+        self,
+        key: Key,
+        cd: D.ColumnDef,
+        pending_fks: list[tuple[D.ColConstraint | D.TableConstraint, tuple[str, ...]]],
+        *,
+        creating: bool = False,
+        recurse: bool = True,
+    ) -> None:
+        st = self.state
+        rel = st.relations[key]
+        assert cd.type is not None
+        tn = cd.type
+        serial = (
+            len(tn.names) == 1
+            and not tn.sql_builtin
+            and tn.names[0] in SERIAL_TYPES
+            and not tn.array_dims
+        )
+        if serial:
+            t = builtin(SERIAL_TYPES[tn.names[0]])
+            mods: tuple[str, ...] = ()
+            ndims = 0
+        else:
+            t, mods, ndims = self.resolve_type(tn)
+        not_null = False
+        default: str | None = None
+        default_expr: E.Node | None = None
+        identity: str | None = None
+        generated = False
+        if serial:
+            seq = self.choose_relation_name(rel.schema, rel.name, cd.name, "seq")
+            st.sequences[(rel.schema, seq)] = SeqState(
+                rel.schema, seq, (rel.schema, rel.name, cd.name)
+            )
+            regclass = quote_literal(self._display.regclass_text(rel.schema, seq))
+            not_null, default = True, f"nextval({regclass}::regclass)"
+        for c in cd.constraints:
+            kind = c.kind
+            if kind == "notnull":
+                not_null = True
+            elif kind == "null":
+                not_null = False
+            elif kind == "default" and c.expr is not None:
+                # A default cannot refer to columns: no need to see this one.
+                default = self.render_default(c.expr, t, mods, rel)
+                default_expr = c.expr
+            elif kind == "identity":
+                identity, not_null = c.identity, True
+            elif kind == "generated" and c.expr is not None:
+                # A generation expression reads the table's other columns.
+                default = self.render_default(c.expr, t, mods, rel)
+                generated = True
+        col = ColState(
+            cd.name,
+            t,
+            mods,
+            ndims,
+            not_null,
+            default,
+            identity,
+            generated,
+            None,
+            self.span,
+            (),
+            default_expr,
+        )
+        st.relations[key] = replace(rel, columns=(*rel.columns, col))
+        for c in cd.constraints:
+            if c.kind == "pk":
+                self._add_key_constraint(key, "pk", c.name, (cd.name,))
+            elif c.kind == "unique":
+                self._add_key_constraint(key, "unique", c.name, (cd.name,))
+            elif c.kind == "fk":
+                if creating:
+                    pending_fks.append((c, (cd.name,)))
+                else:
+                    self._add_fk(key, c, (cd.name,))
+            elif c.kind == "check" and c.expr is not None:
+                self._add_check(key, c.name, c.expr, cd.name)
+        if recurse:
+            for child in self._children(key):
+                if st.relations[child].col(cd.name) is None:
+                    self.add_column(
+                        child,
+                        D.ColumnDef(
+                            cd.name,
+                            cd.type,
+                            tuple(
+                                c
+                                for c in cd.constraints
+                                if c.kind in ("notnull", "default", "generated")
+                            ),
+                        ),
+                        [],
+                        recurse=True,
+                    )
+                    cc = st.relations[child].col(cd.name)
+                    if cc is not None:
+                        self._set_col(child, replace(cc, ndims=0))
+
+    def choose_relation_name(self, schema: str, name1: str, name2: str, label: str) -> str:
+        st = self.state
+
+        def taken(name: str) -> bool:
+            k = (schema, name)
+            return k in st.relations or k in st.sequences or k in st.indexes
+
+        candidate = make_object_name(name1, name2, label)
+        n = 0
+        while taken(candidate):
+            n += 1
+            candidate = make_object_name(name1, name2, f"{label}{n}")
+        return candidate
+
+    def choose_constraint_name(self, schema: str, name1: str, name2: str, label: str) -> str:
+        taken = self.state.constraint_names.get(schema, frozenset())
+        candidate = make_object_name(name1, name2, label)
+        n = 0
+        while candidate in taken:
+            n += 1
+            candidate = make_object_name(name1, name2, f"{label}{n}")
+        return candidate
+
+    def _register_constraint_name(self, schema: str, name: str) -> None:
+        cur = self.state.constraint_names.get(schema, frozenset())
+        self.state.constraint_names[schema] = cur | {name}
+
+    def _add_key_constraint(
+        self, key: Key, kind: str, name: str | None, columns: tuple[str, ...]
+    ) -> None:
+        st = self.state
+        rel = st.relations[key]
+        for c in columns:
+            if rel.col(c) is None:
+                raise ReplayError(
+                    "migration-unknown-column", f'column "{c}" named in key does not exist'
+                )
+        code = "p" if kind == "pk" else "u"
+        if code == "p" and any(c.kind == "p" for c in rel.constraints):
+            raise ReplayError(
+                "migration-duplicate-object",
+                f'multiple primary keys for table "{rel.name}" are not allowed',
+            )
+        if name is None:
+            if code == "p":
+                name = self.choose_relation_name(rel.schema, rel.name, "", "pkey")
+            else:
+                name = self.choose_relation_name(rel.schema, rel.name, "_".join(columns), "key")
+        st.counter += 1
+        con = ConState(name, code, columns, span=self.span, seq=st.counter)
+        cols = rel.columns
+        if code == "p":
+            cols = tuple(replace(c, not_null=True) if c.name in columns else c for c in cols)
+        st.relations[key] = replace(rel, columns=cols, constraints=(*rel.constraints, con))
+        st.indexes[(rel.schema, name)] = key
+        self._register_constraint_name(rel.schema, name)
+
+    def _add_check(self, key: Key, name: str | None, expr: E.Node, column: str | None) -> None:
+        rel = self.state.relations[key]
+        if name is None:
+            first = column or _first_column(expr) or ""
+            name = self.choose_constraint_name(rel.schema, rel.name, first, "check")
+        self.state.counter += 1
+        con = ConState(
+            name, "c", (column,) if column else (), span=self.span, seq=self.state.counter
+        )
+        self.state.relations[key] = replace(rel, constraints=(*rel.constraints, con))
+        self._register_constraint_name(rel.schema, name)
+
+    def _add_fk(
+        self, key: Key, c: D.ColConstraint | D.TableConstraint, columns: tuple[str, ...]
+    ) -> None:
+        st = self.state
+        rel = st.relations[key]
+        fk = c.fk
+        assert fk is not None
+        target = (
+            self.relation(fk.table)
+            if fk.table != (rel.name,) or self.find_relation_key(fk.table)
+            else rel
+        )
+        assert target is not None
+        ref_cols = fk.columns
+        if not ref_cols:
+            pk = next((x for x in target.constraints if x.kind == "p"), None)
+            if pk is None:
+                raise ReplayError(
+                    "migration-invalid-reference",
+                    f'there is no primary key for referenced table "{target.name}"',
+                )
+            ref_cols = pk.columns
+        for col in columns:
+            if rel.col(col) is None:
+                raise ReplayError(
+                    "migration-unknown-column",
+                    f'column "{col}" referenced in foreign key constraint does not exist',
+                )
+        for col in ref_cols:
+            if target.col(col) is None:
+                raise ReplayError(
+                    "migration-unknown-column",
+                    f'column "{col}" referenced in foreign key constraint does not exist',
+                )
+        name = c.name
+        if name is None:
+            name = self.choose_constraint_name(rel.schema, rel.name, "_".join(columns), "fkey")
+        st.counter += 1
+        con = ConState(
+            name,
+            "f",
+            columns,
+            target.key,
+            ref_cols,
+            fk.on_delete,
+            fk.on_update,
+            self.span,
+            st.counter,
+        )
+        rel = st.relations[key]
+        st.relations[key] = replace(rel, constraints=(*rel.constraints, con))
+        st.note_ref(target.key, key)
+        self._register_constraint_name(rel.schema, name)
+
+    def add_constraint(
+        self,
+        key: Key,
+        tc: D.TableConstraint,
+        pending_fks: list[tuple[D.ColConstraint | D.TableConstraint, tuple[str, ...]]],
+        *,
+        creating: bool = False,
+    ) -> None:
+        if tc.kind in ("pk", "unique"):
+            if tc.kind == "unique" and not tc.columns:
+                return  # UNIQUE USING INDEX: the index already exists
+            self._add_key_constraint(key, tc.kind, tc.name, tc.columns)
+        elif tc.kind == "fk":
+            if creating:
+                pending_fks.append((tc, tc.columns))
+            else:
+                self._add_fk(key, tc, tc.columns)
+        elif tc.kind == "check" and tc.expr is not None:
+            self._add_check(key, tc.name, tc.expr, None)
+        else:
+            rel = self.state.relations[key]
+            name = tc.name or self.choose_relation_name(rel.schema, rel.name, "", "excl")
+            self.state.counter += 1
+            con = ConState(name, "x", span=self.span, seq=self.state.counter)
+            self.state.relations[key] = replace(rel, constraints=(*rel.constraints, con))
+            self.state.indexes[(rel.schema, name)] = key
+
+    def op_CreateIndex(self, op: D.CreateIndex) -> None:
+        rel = self.relation(op.table)
+        assert rel is not None
+        name = op.name
+        if name is None:
+            name = self.choose_relation_name(rel.schema, rel.name, "", "idx")
+        k = (rel.schema, name)
+        if k in self.state.indexes or k in self.state.relations or k in self.state.sequences:
+            if op.if_not_exists:
+                return
+            raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
+        self.state.indexes[k] = rel.key
+
+    # ---------------------------------------------------------------- ALTER TABLE
+
+    def op_AlterTable(self, op: D.AlterTable) -> None:
+        st = self.state
+        if op.target == "index":
+            self._alter_index(op)
+            return
+        if op.target == "sequence":
+            self._alter_sequence_rename(op)
+            return
+        k = self.find_relation_key(op.name)
+        if k is None:
+            # ALTER TABLE also reaches sequences and indexes (pg_dump writes
+            # ALTER TABLE seq OWNER TO ...).
+            if self._find_in_path(op.name, st.sequences) is not None:
+                self._alter_sequence_rename(op)
+                return
+            if self._find_in_path(op.name, st.indexes) is not None:
+                self._alter_index(op)
+                return
+            if op.if_exists:
+                return
+            raise ReplayError(
+                "migration-unknown-relation", f'relation "{".".join(op.name)}" does not exist'
+            )
+        for action in op.actions:
+            k = self.alter_action(k, action)
+        rel = st.relations.get(k)
+        if rel is not None and self.span is not None and self.span not in rel.altered:
+            st.relations[k] = replace(rel, altered=(*rel.altered, self.span))
+
+    def _alter_index(self, op: D.AlterTable) -> None:
+        k = self._find_in_path(op.name, self.state.indexes)
+        if k is None:
+            if op.if_exists:
+                return
+            raise ReplayError(
+                "migration-unknown-relation", f'index "{".".join(op.name)}" does not exist'
+            )
+        for a in op.actions:
+            if isinstance(a, D.RenameRelation):
+                table = self.state.indexes.pop(k)
+                self.state.indexes[(k[0], a.new)] = table
+                rel = self.state.relations.get(table)
+                if rel is not None:
+                    cons = tuple(
+                        replace(c, name=a.new) if c.name == k[1] and c.kind in ("p", "u") else c
+                        for c in rel.constraints
+                    )
+                    self.state.relations[table] = replace(rel, constraints=cons)
+
+    def _alter_sequence_rename(self, op: D.AlterTable) -> None:
+        k = self._find_in_path(op.name, self.state.sequences)
+        if k is None:
+            if op.if_exists:
+                return
+            raise ReplayError(
+                "migration-unknown-relation", f'sequence "{".".join(op.name)}" does not exist'
+            )
+        seq = self.state.sequences.pop(k)
+        for a in op.actions:
+            if isinstance(a, D.RenameRelation):
+                seq = replace(seq, name=a.new)
+            elif isinstance(a, D.SetSchema):
+                seq = replace(seq, schema=a.schema)
+        self.state.sequences[(seq.schema, seq.name)] = seq
+
+    def _touch_col(self, col: ColState) -> ColState:
+        if self.span is None or self.span in col.altered:
+            return col
+        return replace(col, altered=(*col.altered, self.span))
+
+    def alter_action(self, k: Key, a: D.Action) -> Key:
+        st = self.state
+        rel = st.relations[k]
+        if isinstance(a, D.AddColumn):
+            if rel.col(a.column.name) is not None:
+                if a.if_not_exists:
+                    return k
+                raise ReplayError(
+                    "migration-duplicate-object",
+                    f'column "{a.column.name}" of relation "{rel.name}" already exists',
+                )
+            self.add_column(k, a.column, [])
+        elif isinstance(a, D.DropColumn):
+            self.drop_column(k, a)
+        elif isinstance(a, D.RenameColumn):
+            self.rename_column(k, a.old, a.new)
+        elif isinstance(a, D.RenameRelation):
+            return self.rename_relation(k, a.new)
+        elif isinstance(a, D.SetSchema):
+            return self.move_relation(k, a.schema)
+        elif isinstance(a, D.SetRowSecurity):
+            if a.action == "enable":
+                rel = replace(rel, rls_enabled=True)
+            elif a.action == "disable":
+                rel = replace(rel, rls_enabled=False)
+            elif a.action == "force":
+                rel = replace(rel, rls_forced=True)
+            else:
+                rel = replace(rel, rls_forced=False)
+            st.relations[k] = rel
+        elif isinstance(a, D.AddConstraint):
+            self.add_constraint(k, a.constraint, [])
+        elif isinstance(a, D.DropConstraint):
+            self.drop_constraint(k, a.name, a.if_exists)
+        elif isinstance(a, D.RenameConstraint):
+            cons = rel.constraints
+            if not any(c.name == a.old for c in cons):
+                raise ReplayError(
+                    "migration-unknown-constraint",
+                    f'constraint "{a.old}" for table "{rel.name}" does not exist',
+                )
+            st.relations[k] = replace(
+                rel,
+                constraints=tuple(replace(c, name=a.new) if c.name == a.old else c for c in cons),
+            )
+            if (rel.schema, a.old) in st.indexes:
+                st.indexes[(rel.schema, a.new)] = st.indexes.pop((rel.schema, a.old))
+            self._register_constraint_name(rel.schema, a.new)
+        elif isinstance(a, D.AttachPartition):
+            ck = self.find_relation_key(a.child)
+            if ck is None:
+                raise ReplayError(
+                    "migration-unknown-relation", f'relation "{".".join(a.child)}" does not exist'
+                )
+            child = st.relations[ck]
+            st.relations[ck] = replace(child, partition_of=None if a.detach else k)
+            st.note_ref(k, ck)
+        else:
+            self.alter_column(k, a)
+        return k
+
+    def alter_column(self, k: Key, a: D.Action, *, recurse: bool = True) -> None:
+        st = self.state
+        rel = st.relations[k]
+        name = getattr(a, "name", "")
+        col = rel.col(name)
+        if col is None:
+            raise ReplayError(
+                "migration-unknown-column",
+                f'column "{name}" of relation "{rel.name}" does not exist',
+            )
+        if isinstance(a, D.AlterColumnType):
+            t, mods, ndims = self.resolve_type(a.type)
+            new = replace(col, type=t, mods=mods, ndims=ndims)
+            if col.default is not None and col.default_expr is not None and not col.generated:
+                self._set_col(k, new)
+                with contextlib.suppress(RenderError, ReplayError):
+                    new = replace(
+                        new, default=self.render_default(col.default_expr, t, mods, st.relations[k])
+                    )
+            col = new
+        elif isinstance(a, D.SetDefault):
+            if a.expr is None:
+                col = replace(col, default=None, default_expr=None)
+            else:
+                col = replace(
+                    col,
+                    default=self.render_default(a.expr, col.type, col.mods, rel),
+                    default_expr=a.expr,
+                )
+        elif isinstance(a, D.SetNotNull):
+            col = replace(col, not_null=a.not_null)
+        elif isinstance(a, D.SetIdentity):
+            if a.action == "add":
+                col = replace(col, identity=a.kind, not_null=True)
+                seq = self.choose_relation_name(rel.schema, rel.name, col.name, "seq")
+                st.sequences[(rel.schema, seq)] = SeqState(
+                    rel.schema, seq, (rel.schema, rel.name, col.name)
+                )
+            elif a.action == "set":
+                if col.identity is None:
+                    raise ReplayError(
+                        "migration-invalid",
+                        f'column "{col.name}" of relation "{rel.name}" is not an identity column',
+                    )
+                col = replace(col, identity=a.kind)
+            else:
+                if col.identity is None:
+                    if a.if_exists:
+                        return
+                    raise ReplayError(
+                        "migration-invalid",
+                        f'column "{col.name}" of relation "{rel.name}" is not an identity column',
+                    )
+                col = replace(col, identity=None)
+                for sk, s in list(st.sequences.items()):
+                    if s.owned_by == (rel.schema, rel.name, col.name):
+                        del st.sequences[sk]
+        elif isinstance(a, D.DropExpression):
+            col = replace(col, generated=False, default=None)
+        self._set_col(k, self._touch_col(col))
+        if recurse and not isinstance(a, D.SetIdentity):
+            for child in self._children(k):
+                with contextlib.suppress(ReplayError):
+                    self.alter_column(child, a)
+
+    def drop_column(self, k: Key, a: D.DropColumn) -> None:
+        st = self.state
+        rel = st.relations[k]
+        if rel.col(a.name) is None:
+            if a.if_exists:
+                return
+            raise ReplayError(
+                "migration-unknown-column",
+                f'column "{a.name}" of relation "{rel.name}" does not exist',
+            )
+        cols = tuple(c for c in rel.columns if c.name != a.name)
+        # Constraints and indexes on the column go with it.
+        dropped = [c for c in rel.constraints if a.name in c.columns]
+        cons = tuple(c for c in rel.constraints if a.name not in c.columns)
+        st.relations[k] = replace(rel, columns=cols, constraints=cons)
+        for c in dropped:
+            st.indexes.pop((rel.schema, c.name), None)
+        for ok in st.referrers(k):
+            other = st.relations.get(ok)
+            if ok == k or other is None:
+                continue
+            fks = tuple(
+                c
+                for c in other.constraints
+                if not (c.kind == "f" and c.ref == k and a.name in c.ref_columns)
+            )
+            if len(fks) != len(other.constraints):
+                st.relations[ok] = replace(other, constraints=fks)
+            if k in other.deps and any(o[1] == k and o[2] == a.name for o in other.origins):
+                self.drop_relation(ok)
+        for sk, s in list(st.sequences.items()):
+            if s.owned_by == (rel.schema, rel.name, a.name):
+                del st.sequences[sk]
+        for child in self._children(k):
+            if st.relations[child].col(a.name) is not None:
+                self.drop_column(child, a)
+
+    def drop_constraint(self, k: Key, name: str, if_exists: bool) -> None:
+        st = self.state
+        rel = st.relations[k]
+        found = [c for c in rel.constraints if c.name == name]
+        if not found:
+            if if_exists:
+                return
+            raise ReplayError(
+                "migration-unknown-constraint",
+                f'constraint "{name}" of relation "{rel.name}" does not exist',
+            )
+        st.relations[k] = replace(
+            rel, constraints=tuple(c for c in rel.constraints if c.name != name)
+        )
+        st.indexes.pop((rel.schema, name), None)
+        for child in self._children(k):
+            crel = st.relations[child]
+            st.relations[child] = replace(
+                crel, constraints=tuple(c for c in crel.constraints if c.name != name)
+            )
+
+    def rename_column(self, k: Key, old: str, new: str) -> None:
+        st = self.state
+        rel = st.relations[k]
+        col = rel.col(old)
+        if col is None:
+            raise ReplayError("migration-unknown-column", f'column "{old}" does not exist')
+        if rel.col(new) is not None:
+            raise ReplayError(
+                "migration-duplicate-object",
+                f'column "{new}" of relation "{rel.name}" already exists',
+            )
+        cols = tuple(
+            self._touch_col(replace(c, name=new)) if c.name == old else c for c in rel.columns
+        )
+        cons = tuple(
+            replace(c, columns=tuple(new if x == old else x for x in c.columns))
+            if old in c.columns
+            else c
+            for c in rel.constraints
+        )
+        st.relations[k] = replace(rel, columns=cols, constraints=cons)
+        for ok in st.referrers(k):
+            other = st.relations[ok]
+            changed = False
+            new_cons = []
+            for c in other.constraints:
+                if c.kind == "f" and c.ref == k and old in c.ref_columns:
+                    c = replace(c, ref_columns=tuple(new if x == old else x for x in c.ref_columns))
+                    changed = True
+                new_cons.append(c)
+            origins = other.origins
+            if any(o[1] == k and o[2] == old for o in origins):
+                origins = tuple(
+                    (o[0], o[1], new if (o[1] == k and o[2] == old) else o[2]) for o in origins
+                )
+                changed = True
+            if changed:
+                st.relations[ok] = replace(other, constraints=tuple(new_cons), origins=origins)
+        for sk, s in list(st.sequences.items()):
+            if s.owned_by == (rel.schema, rel.name, old):
+                st.sequences[sk] = replace(s, owned_by=(rel.schema, rel.name, new))
+        for child in self._children(k):
+            if st.relations[child].col(old) is not None:
+                self.rename_column(child, old, new)
+
+    def rename_relation(self, k: Key, new: str) -> Key:
+        st = self.state
+        nk = (k[0], new)
+        if nk in st.relations:
+            raise ReplayError("migration-duplicate-object", f'relation "{new}" already exists')
+        rel = replace(st.relations[k], name=new)
+        st.relations = _rekey(st.relations, k, nk, rel)
+        self._retarget(k, nk)
+        return nk
+
+    def move_relation(self, k: Key, schema: str) -> Key:
+        st = self.state
+        if schema not in st.schemas:
+            raise ReplayError("migration-unknown-schema", f'schema "{schema}" does not exist')
+        nk = (schema, k[1])
+        rel = replace(st.relations[k], schema=schema)
+        st.relations = _rekey(st.relations, k, nk, rel)
+        # Owned sequences and indexes move with the table.
+        for sk, s in list(st.sequences.items()):
+            if s.owned_by is not None and (s.owned_by[0], s.owned_by[1]) == k:
+                del st.sequences[sk]
+                st.sequences[(schema, s.name)] = SeqState(
+                    schema, s.name, (schema, k[1], s.owned_by[2])
+                )
+        for ik, table in list(st.indexes.items()):
+            if table == k:
+                del st.indexes[ik]
+                st.indexes[(schema, ik[1])] = nk
+        self._retarget(k, nk)
+        return nk
+
+    def _retarget(self, old: Key, new: Key) -> None:
+        """References by oid follow a renamed or moved relation."""
+        st = self.state
+        # The moved relation's own targets now hear from it under its new key.
+        moved = st.relations[new]
+        for target in {c.ref for c in moved.constraints if c.ref} | set(moved.deps) | (
+            {moved.partition_of} if moved.partition_of else set()
+        ):
+            if target in st.refs:
+                st.refs[target] = frozenset(new if x == old else x for x in st.refs[target])
+        if old in st.refs:
+            st.refs[new] = st.refs.pop(old) | st.refs.get(new, frozenset())
+        for ok in st.referrers(new):
+            other = st.relations[ok]
+            changed = False
+            cons = []
+            for c in other.constraints:
+                if c.ref == old:
+                    c = replace(c, ref=new)
+                    changed = True
+                cons.append(c)
+            deps = other.deps
+            origins = other.origins
+            if old in deps:
+                deps = frozenset(new if d == old else d for d in deps)
+                origins = tuple((o[0], new if o[1] == old else o[1], o[2]) for o in origins)
+                changed = True
+            part = other.partition_of
+            if part == old:
+                part = new
+                changed = True
+            view_base = new if other.view_base == old else other.view_base
+            if changed or view_base != other.view_base:
+                st.relations[ok] = replace(
+                    other,
+                    constraints=tuple(cons),
+                    deps=deps,
+                    origins=origins,
+                    partition_of=part,
+                    view_base=view_base,
+                )
+        for sk, s in list(st.sequences.items()):
+            if s.owned_by is not None and (s.owned_by[0], s.owned_by[1]) == old:
+                st.sequences[sk] = replace(s, owned_by=(new[0], new[1], s.owned_by[2]))
+
+    # ---------------------------------------------------------------- sequences
+
+    def op_CreateSequence(self, op: D.CreateSequence) -> None:
+        schema, name = self.creation_schema(op.name)
+        k = (schema, name)
+        if k in self.state.sequences or k in self.state.relations or k in self.state.indexes:
+            if op.if_not_exists:
+                return
+            raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
+        self.state.sequences[k] = SeqState(schema, name)
+        if op.owned_by is not None:
+            self._own_sequence(k, op.owned_by)
+
+    def op_AlterSequence(self, op: D.AlterSequence) -> None:
+        k = self._find_in_path(op.name, self.state.sequences)
+        if k is None:
+            if op.if_exists:
+                return
+            raise ReplayError(
+                "migration-unknown-relation", f'relation "{".".join(op.name)}" does not exist'
+            )
+        if op.owned_by is not None:
+            self._own_sequence(k, op.owned_by)
+
+    def _own_sequence(self, k: Key, owned_by: D.QName) -> None:
+        if owned_by == ("",) or owned_by == ("none",):
+            self.state.sequences[k] = replace(self.state.sequences[k], owned_by=None)
+            return
+        rel = self.relation(owned_by[:-1])
+        assert rel is not None
+        self.state.sequences[k] = replace(
+            self.state.sequences[k], owned_by=(rel.schema, rel.name, owned_by[-1])
+        )
+
+    # ---------------------------------------------------------------- types
+
+    def _new_type_key(self, name: D.QName) -> Key:
+        schema, tname = self.creation_schema(name)
+        k = (schema, tname)
+        existing = self.state.types.get(k)
+        if (existing is not None and existing.kind != "shell") or k in self.state.relations:
+            raise ReplayError("migration-duplicate-object", f'type "{tname}" already exists')
+        return k
+
+    def op_CreateEnum(self, op: D.CreateEnum) -> None:
+        k = self._new_type_key(op.name)
+        self.state.types[k] = TypeState(k[0], k[1], "enum", labels=op.labels, span=self.span)
+
+    def op_CreateComposite(self, op: D.CreateComposite) -> None:
+        k = self._new_type_key(op.name)
+        attrs = tuple((n, self.resolve_type(tn)[0]) for n, tn in op.attributes)
+        self.state.types[k] = TypeState(k[0], k[1], "composite", attributes=attrs, span=self.span)
+
+    def op_CreateOtherType(self, op: D.CreateOtherType) -> None:
+        schema, tname = self.creation_schema(op.name)
+        k = (schema, tname)
+        if op.kind == "shell" and k in self.state.types:
+            return
+        self.state.types[k] = TypeState(schema, tname, op.kind, span=self.span)
+
+    def op_CreateDomain(self, op: D.CreateDomain) -> None:
+        k = self._new_type_key(op.name)
+        base, mods, _ = self.resolve_type(op.base)
+        ts = TypeState(
+            k[0], k[1], "domain", base=base, base_mods=mods, not_null=op.not_null, span=self.span
+        )
+        self.state.types[k] = ts
+        dtype = self.pgtype(k)
+        assert dtype is not None
+        if op.default is not None:
+            ts = replace(ts, default=self._render_domain_default(op.default, base, mods))
+        checks = []
+        for cname, expr in op.checks:
+            name = cname or self.choose_constraint_name(k[0], k[1], "", "check")
+            self._register_constraint_name(k[0], name)
+            checks.append((name, self._render_domain_check(expr, dtype)))
+        self.state.types[k] = replace(ts, checks=tuple(checks))
+
+    def _render_domain_default(
+        self, expr: E.Node, base: PgType, mods: tuple[str, ...]
+    ) -> str | None:
+        return self.render_default(expr, base, mods, None)
+
+    def _render_domain_check(self, expr: E.Node, dtype: PgType) -> str:
+        a = self.analyzer(dtype.base_type() if dtype.base is not None else dtype)
+        a.domain_type = (
+            PgType(
+                dtype.schema,
+                dtype.name,
+                "domain",
+                dtype.category,
+                base=dtype.base,
+                base_mods=dtype.base_mods,
+            ).base_type()
+            if False
+            else (dtype.base or dtype)
+        )
+        typed = a.coerce(a.expr(expr, None), builtin("bool"))
+        text = Printer(self._display, pretty=True).render(typed)
+        # pg_get_constraintdef(pretty) prints CHECK (expr): the catalog keeps "(expr)".
+        return _pretty_check(text)
+
+    def op_AlterDomain(self, op: D.AlterDomain) -> None:
+        k = self.find_type_key(op.name)
+        ts = self.state.types.get(k) if k else None
+        if ts is None or ts.kind != "domain" or k is None:
+            raise ReplayError(
+                "migration-unknown-type", f'type "{".".join(op.name)}" does not exist'
+            )
+        if op.action == "set default" and op.expr is not None:
+            assert ts.base is not None
+            ts = replace(ts, default=self._render_domain_default(op.expr, ts.base, ts.base_mods))
+        elif op.action == "drop default":
+            ts = replace(ts, default=None)
+        elif op.action == "set not null":
+            ts = replace(ts, not_null=True)
+        elif op.action == "drop not null":
+            ts = replace(ts, not_null=False)
+        elif op.action == "add check" and op.expr is not None:
+            dtype = self.pgtype(k)
+            assert dtype is not None
+            name = op.constraint or self.choose_constraint_name(k[0], k[1], "", "check")
+            self._register_constraint_name(k[0], name)
+            ts = replace(ts, checks=(*ts.checks, (name, self._render_domain_check(op.expr, dtype))))
+        elif op.action == "drop constraint":
+            ts = replace(ts, checks=tuple(c for c in ts.checks if c[0] != op.constraint))
+        elif op.action == "rename constraint":
+            ts = replace(
+                ts,
+                checks=tuple((op.new if c[0] == op.constraint else c[0], c[1]) for c in ts.checks),
+            )
+        elif op.action in ("rename", "set schema"):
+            self._rename_type(
+                k,
+                op.new if op.action == "rename" else k[1],
+                op.new if op.action == "set schema" else k[0],
+            )
+            return
+        if self.span is not None:
+            ts = replace(ts, altered=(*ts.altered, self.span))
+        self.state.types[k] = ts
+
+    def op_AlterType(self, op: D.AlterType) -> None:
+        st = self.state
+        k = self.find_type_key(op.name)
+        ts = st.types.get(k) if k else None
+        if k is not None and ts is None and k in st.relations and op.action in ("rename",):
+            self.rename_relation(k, op.other)
+            return
+        if ts is None or k is None:
+            raise ReplayError(
+                "migration-unknown-type", f'type "{".".join(op.name)}" does not exist'
+            )
+        if op.action == "add value":
+            if ts.kind != "enum":
+                raise ReplayError("migration-invalid", f'"{ts.name}" is not an enum')
+            if op.value in ts.labels:
+                if op.if_not_exists:
+                    return
+                raise ReplayError(
+                    "migration-duplicate-object", f'enum label "{op.value}" already exists'
+                )
+            labels = list(ts.labels)
+            if op.position:
+                if op.other not in labels:
+                    raise ReplayError(
+                        "migration-invalid", f'"{op.other}" is not an existing enum label'
+                    )
+                i = labels.index(op.other)
+                labels.insert(i if op.position == "before" else i + 1, op.value)
+            else:
+                labels.append(op.value)
+            ts = replace(ts, labels=tuple(labels))
+        elif op.action == "rename value":
+            if op.value not in ts.labels:
+                raise ReplayError(
+                    "migration-invalid", f'"{op.value}" is not an existing enum label'
+                )
+            ts = replace(ts, labels=tuple(op.other if x == op.value else x for x in ts.labels))
+        elif op.action in ("rename", "set schema"):
+            self._rename_type(
+                k,
+                op.other if op.action == "rename" else k[1],
+                op.other if op.action == "set schema" else k[0],
+            )
+            return
+        elif op.action == "add attribute" and op.type is not None:
+            ts = replace(ts, attributes=(*ts.attributes, (op.value, self.resolve_type(op.type)[0])))
+        elif op.action == "drop attribute":
+            ts = replace(ts, attributes=tuple(a for a in ts.attributes if a[0] != op.value))
+        elif op.action == "alter attribute" and op.type is not None:
+            t = self.resolve_type(op.type)[0]
+            ts = replace(
+                ts, attributes=tuple((n, t if n == op.value else at) for n, at in ts.attributes)
+            )
+        elif op.action == "rename attribute":
+            ts = replace(
+                ts,
+                attributes=tuple((op.other if n == op.value else n, at) for n, at in ts.attributes),
+            )
+        if self.span is not None:
+            ts = replace(ts, altered=(*ts.altered, self.span))
+        st.types[k] = ts
+
+    def _rename_type(self, k: Key, new_name: str, new_schema: str) -> None:
+        st = self.state
+        nk = (new_schema, new_name)
+        if nk in st.types:
+            raise ReplayError("migration-duplicate-object", f'type "{new_name}" already exists')
+        ts = st.types[k]
+        alt = (*ts.altered, self.span) if self.span else ts.altered
+        st.types = _rekey(
+            st.types, k, nk, replace(ts, schema=new_schema, name=new_name, altered=alt)
+        )
+        # Columns, attributes and functions refer to types by oid: follow.
+        old_t = self.pgtype(nk)
+        assert old_t is not None
+
+        def fix(t: PgType) -> PgType:
+            if (t.schema, t.name) == k:
+                return replace(t, schema=new_schema, name=new_name)
+            if t.elem is not None and (t.elem.schema, t.elem.name) == k:
+                return replace(
+                    t,
+                    elem=replace(t.elem, schema=new_schema, name=new_name),
+                    schema=new_schema,
+                    name="_" + new_name,
+                )
+            return t
+
+        for rk, rel in list(st.relations.items()):
+            cols = tuple(replace(c, type=fix(c.type)) for c in rel.columns)
+            if cols != rel.columns:
+                st.relations[rk] = replace(rel, columns=cols)
+        for tk, other in list(st.types.items()):
+            attrs = tuple((n, fix(t)) for n, t in other.attributes)
+            base = fix(other.base) if other.base is not None else None
+            if attrs != other.attributes or base != other.base:
+                st.types[tk] = replace(other, attributes=attrs, base=base)
+
+    # ---------------------------------------------------------------- views
+
+    def op_CreateView(self, op: D.CreateView) -> None:
+        st = self.state
+        schema, name = self.creation_schema(op.name)
+        k = (schema, name)
+        kind: RelationKind = "materialized_view" if op.materialized else "view"
+        existing = st.relations.get(k)
+        if existing is not None:
+            if op.if_not_exists:
+                return
+            if not op.replace or existing.kind != "view":
+                raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
+        tq: TQuery | None = None
+        problem = op.query_error
+        if op.query is not None:
+            try:
+                tq = self.analyzer().query(op.query, None)
+            except RenderError as exc:
+                problem = str(exc)
+        if tq is None:
+            self._create_view_with_sqlglot(op, k, kind, existing, problem)
+            return
+        targets = tq.targets
+        cols: list[ColState] = []
+        origins: list[tuple[str, Key, str]] = []
+        names = list(op.columns)
+        seen: set[str] = set()
+        for i, t in enumerate(targets):
+            cname = names[i] if i < len(names) else t.name
+            if cname in seen:
+                raise ReplayError(
+                    "migration-duplicate-object", f'column "{cname}" specified more than once'
+                )
+            seen.add(cname)
+            ty = t.expr.type
+            if ty.is_builtin and ty.name == "unknown":
+                ty = builtin("text")
+            cols.append(ColState(cname, ty, t.expr.mods, 0, span=self.span))
+            if t.origin is not None:
+                origins.append((cname, (t.origin[0], t.origin[1]), t.origin[2]))
+        deps = frozenset(_query_deps(tq))
+        base, updatable_cols = _auto_updatable(tq, st) if kind == "view" else (None, set())
+        cols = [
+            replace(
+                c,
+                updatable=(
+                    kind == "view"
+                    and c.name
+                    in {names[i] if i < len(names) else targets[i].name for i in updatable_cols}
+                ),
+            )
+            for c in cols
+        ]
+        view_updatable = False
+        if base is not None and updatable_cols:
+            b = st.relations.get(base)
+            view_updatable = b is not None and (
+                b.kind in ("table", "partitioned_table") or (b.kind == "view" and b.view_updatable)
+            )
+        rel = RelState(
+            schema,
+            name,
+            kind,
+            tuple(cols),
+            deps=deps,
+            origins=tuple(origins),
+            view_updatable=view_updatable,
+            view_base=base,
+            span=self.span,
+        )
+        if existing is not None:
+            # CREATE OR REPLACE VIEW keeps the oid (position), comment, policies.
+            rel = replace(
+                rel,
+                comment=existing.comment,
+                span=existing.span,
+                altered=(*existing.altered, self.span) if self.span else existing.altered,
+                columns=tuple(
+                    replace(c, comment=old.comment, span=old.span)
+                    if (old := existing.col(c.name))
+                    else c
+                    for c in rel.columns
+                ),
+                triggers=existing.triggers,
+            )
+        st.relations[k] = rel
+        for d in deps:
+            st.note_ref(d, k)
+
+    def _create_view_with_sqlglot(
+        self,
+        op: D.CreateView,
+        k: Key,
+        kind: RelationKind,
+        existing: RelState | None,
+        problem: str,
+    ) -> None:
+        """A view whose query pgdrift's own analysis does not cover: its
+        columns come from sqlglot's optimizer (qualify + annotate_types)
+        against the schema built so far; their types are approximate."""
+        columns = sqlglot_view_columns(op.query_sql, self)
+        if columns is None:
+            raise ReplayError(
+                "migration-unresolved", f"view query not understood: {problem}", "warning"
+            )
+        names = list(op.columns)
+        cols = []
+        for i, (cname, t, mods) in enumerate(columns):
+            cols.append(ColState(names[i] if i < len(names) else cname, t, mods, 0, span=self.span))
+        rel = RelState(k[0], k[1], kind, tuple(cols), span=self.span)
+        if existing is not None:
+            rel = replace(rel, comment=existing.comment, span=existing.span)
+        self.state.relations[k] = rel
+        self.issue(
+            "migration-unresolved",
+            f"view {k[1]}: {problem}; columns inferred with sqlglot, types may be approximate",
+            "info",
+        )
+
+    # ---------------------------------------------------------------- functions
+
+    def _func_key(
+        self, schema: str, name: str, arg_types: Sequence[PgType]
+    ) -> tuple[str, str, tuple[Key, ...]]:
+        return (schema, name, tuple((t.schema, t.name) for t in arg_types))
+
+    def op_CreateFunction(self, op: D.CreateFunction) -> None:
+        st = self.state
+        schema, name = self.creation_schema(op.name)
+        args: list[ArgState] = []
+        for fa in op.args:
+            t, mods, _ = self.resolve_type(fa.type)
+            default = None
+            if fa.default is not None:
+                default = self._render_arg_default(fa.default, t, mods)
+            args.append(ArgState(fa.mode, fa.name, t, default))
+        table_cols: tuple[tuple[str, PgType], ...] | None = None
+        if op.returns_table is not None:
+            table_cols = tuple((n, self.resolve_type(tn)[0]) for n, tn in op.returns_table)
+            result = builtin("record") if len(table_cols) != 1 else table_cols[0][1]
+            retset = True
+        elif op.returns is not None:
+            result = self.resolve_type(op.returns)[0]
+            retset = op.setof
+        else:
+            outs = [a for a in args if a.mode in ("out", "inout")]
+            if op.procedure:
+                result = builtin("void") if not outs else builtin("record")
+            elif len(outs) == 1:
+                result = outs[0].type
+            elif outs:
+                result = builtin("record")
+            else:
+                raise ReplayError("migration-invalid", "function result type must be specified")
+            retset = False
+        body = op.body or ""
+        if op.link_symbol is not None:
+            body = op.link_symbol
+        if op.language in ("internal",) and not body:
+            body = name
+        rows = op.rows if op.rows is not None else (1000.0 if retset else 0.0)
+        fs = FuncState(
+            schema,
+            name,
+            tuple(args),
+            result,
+            retset,
+            table_cols,
+            op.language,
+            op.volatility,
+            op.security_definer,
+            rows,
+            body,
+            op.procedure,
+            span=self.span,
+        )
+        key = self._func_key(
+            schema, name, [a.type for a in args if a.mode in ("in", "inout", "variadic")]
+        )
+        existing = st.functions.get(key)
+        if existing is not None:
+            if not op.replace:
+                raise ReplayError(
+                    "migration-duplicate-object",
+                    f'function "{name}" already exists with same argument types',
+                )
+            fs = replace(
+                fs,
+                comment=existing.comment,
+                span=existing.span,
+                altered=(*existing.altered, self.span) if self.span else existing.altered,
+            )
+        st.functions[key] = fs
+        st.touch_functions()
+
+    def _render_arg_default(self, expr: E.Node, t: PgType, mods: tuple[str, ...]) -> str:
+        a = self.analyzer()
+        typed = a.coerce(a.expr(expr, None), t, (), "a")
+        p = self.printer()
+        return p.render(typed)
+
+    def find_function(
+        self, ref: D.FuncRef, *, procedure: bool = False
+    ) -> tuple[str, str, tuple[Key, ...]] | None:
+        st = self.state
+        schemas = [ref.name[-2]] if len(ref.name) >= 2 else self.effective_path()
+        fname = ref.name[-1]
+        if ref.args is None:
+            found = [k for k in st.functions if k[1] == fname and k[0] in schemas]
+            if len(found) > 1:
+                raise ReplayError("migration-ambiguous", f'function name "{fname}" is not unique')
+            return found[0] if found else None
+        types = tuple(self.resolve_type(tn)[0] for tn in ref.args)
+        for schema in schemas:
+            k = self._func_key(schema, fname, types)
+            if k in st.functions:
+                return k
+        return None
+
+    def op_DropFunction(self, op: D.DropFunction) -> None:
+        for ref in op.items:
+            try:
+                k = self.find_function(ref)
+            except ReplayError:
+                if op.if_exists:
+                    continue
+                raise
+            if k is None:
+                if not op.if_exists:
+                    raise ReplayError(
+                        "migration-unknown-function",
+                        f"function {'.'.join(ref.name)} does not exist",
+                    )
+                continue
+            del self.state.functions[k]
+            self.state.touch_functions()
+
+    def op_AlterFunction(self, op: D.AlterFunction) -> None:
+        st = self.state
+        k = self.find_function(op.func)
+        if k is None:
+            raise ReplayError(
+                "migration-unknown-function", f"function {'.'.join(op.func.name)} does not exist"
+            )
+        fs = st.functions[k]
+        if op.rename is not None or op.set_schema is not None:
+            ns = op.set_schema or fs.schema
+            nn = op.rename or fs.name
+            nf = replace(
+                fs,
+                schema=ns,
+                name=nn,
+                altered=(*fs.altered, self.span) if self.span else fs.altered,
+            )
+            st.functions = _rekey(st.functions, k, (ns, nn, k[2]), nf)
+            st.touch_functions()
+            return
+        if op.volatility is not None:
+            fs = replace(fs, volatility=op.volatility)
+        if op.security_definer is not None:
+            fs = replace(fs, security_definer=op.security_definer)
+        if op.rows is not None:
+            fs = replace(fs, rows=op.rows)
+        if self.span is not None:
+            fs = replace(fs, altered=(*fs.altered, self.span))
+        st.functions[k] = fs
+        st.touch_functions()
+
+    # ---------------------------------------------------------------- triggers, policies
+
+    def op_CreateTrigger(self, op: D.CreateTrigger) -> None:
+        rel = self.relation(op.table)
+        assert rel is not None
+        trig = (op.name, op.timing, op.events)
+        existing = [t for t in rel.triggers if t[0] == op.name]
+        if existing and not op.replace:
+            raise ReplayError(
+                "migration-duplicate-object",
+                f'trigger "{op.name}" for relation "{rel.name}" already exists',
+            )
+        triggers = (*(t for t in rel.triggers if t[0] != op.name), trig)
+        self.state.relations[rel.key] = replace(rel, triggers=triggers)
+
+    def op_DropTrigger(self, op: D.DropTrigger) -> None:
+        rel = self.relation(op.table, missing_ok=op.if_exists)
+        if rel is None:
+            return
+        if not any(t[0] == op.name for t in rel.triggers):
+            if op.if_exists:
+                return
+            raise ReplayError(
+                "migration-unknown-object",
+                f'trigger "{op.name}" for table "{rel.name}" does not exist',
+            )
+        self.state.relations[rel.key] = replace(
+            rel, triggers=tuple(t for t in rel.triggers if t[0] != op.name)
+        )
+
+    def op_CreatePolicy(self, op: D.CreatePolicy) -> None:
+        rel = self.relation(op.table)
+        assert rel is not None
+        if any(p.name == op.name for p in rel.policies):
+            raise ReplayError(
+                "migration-duplicate-object",
+                f'policy "{op.name}" for table "{rel.name}" already exists',
+            )
+        using = self.render_bool(op.using, rel) if op.using is not None else None
+        check = self.render_bool(op.check, rel) if op.check is not None else None
+        pol = Policy(
+            name=op.name,
+            command=op.command,  # type: ignore[arg-type]
+            permissive=op.permissive,
+            roles=_roles(op.roles),
+            using=using,
+            check=check,
+            span=self.span,
+        )
+        self.state.relations[rel.key] = replace(rel, policies=(*rel.policies, pol))
+
+    def op_AlterPolicy(self, op: D.AlterPolicy) -> None:
+        rel = self.relation(op.table)
+        assert rel is not None
+        pol = next((p for p in rel.policies if p.name == op.name), None)
+        if pol is None:
+            raise ReplayError(
+                "migration-unknown-object",
+                f'policy "{op.name}" for table "{rel.name}" does not exist',
+            )
+        if op.rename is not None:
+            new = replace(pol, name=op.rename)
+        else:
+            new = pol
+            if op.roles is not None:
+                new = replace(new, roles=_roles(op.roles))
+            if op.using is not None:
+                new = replace(new, using=self.render_bool(op.using, rel))
+            if op.check is not None:
+                new = replace(new, check=self.render_bool(op.check, rel))
+        self.state.relations[rel.key] = replace(
+            rel, policies=tuple(new if p.name == op.name else p for p in rel.policies)
+        )
+
+    def op_DropPolicy(self, op: D.DropPolicy) -> None:
+        rel = self.relation(op.table, missing_ok=op.if_exists)
+        if rel is None:
+            return
+        if not any(p.name == op.name for p in rel.policies):
+            if op.if_exists:
+                return
+            raise ReplayError(
+                "migration-unknown-object",
+                f'policy "{op.name}" for table "{rel.name}" does not exist',
+            )
+        self.state.relations[rel.key] = replace(
+            rel, policies=tuple(p for p in rel.policies if p.name != op.name)
+        )
+
+    # ---------------------------------------------------------------- comments
+
+    def op_Comment(self, op: D.Comment) -> None:
+        st = self.state
+        text = op.text if op.text != "" else None  # an empty comment removes it
+        span = self.span
+        if op.kind in ("table", "view", "materialized view", "foreign table"):
+            rel = self.relation(op.target)
+            assert rel is not None
+            st.relations[rel.key] = replace(
+                rel, comment=text, altered=(*rel.altered, span) if span else rel.altered
+            )
+        elif op.kind == "column":
+            rel = self.relation(op.target[:-1])
+            assert rel is not None
+            col = rel.col(op.target[-1])
+            if col is None:
+                raise ReplayError(
+                    "migration-unknown-column",
+                    f'column "{op.target[-1]}" of relation "{rel.name}" does not exist',
+                )
+            self._set_col(rel.key, self._touch_col(replace(col, comment=text)))
+        elif op.kind in ("type", "domain"):
+            k = self.find_type_key(op.target)
+            if k is None or k not in st.types:
+                raise ReplayError(
+                    "migration-unknown-type", f'type "{".".join(op.target)}" does not exist'
+                )
+            ts = st.types[k]
+            st.types[k] = replace(
+                ts, comment=text, altered=(*ts.altered, span) if span else ts.altered
+            )
+        elif op.kind == "function":
+            fk = self.find_function(D.FuncRef(op.target, op.func_args))
+            if fk is None:
+                raise ReplayError(
+                    "migration-unknown-function", f"function {'.'.join(op.target)} does not exist"
+                )
+            fs = st.functions[fk]
+            st.functions[fk] = replace(
+                fs, comment=text, altered=(*fs.altered, span) if span else fs.altered
+            )
+            st.touch_functions()
+        elif op.kind == "schema":
+            if op.target[-1] not in st.schemas:
+                raise ReplayError(
+                    "migration-unknown-schema", f'schema "{op.target[-1]}" does not exist'
+                )
+            st.schemas[op.target[-1]] = text
+
+    # ---------------------------------------------------------------- freeze
+
+    def freeze(self, cache: FreezeCache | None = None) -> Schema:
+        return freeze(self.state, self.options, self._display, cache)
+
+
+def sqlglot_view_columns(
+    sql: str, r: Replayer
+) -> list[tuple[str, PgType, tuple[str, ...]]] | None:
+    """Output columns of a query per sqlglot's optimizer, or None."""
+    import sqlglot
+    from sqlglot.optimizer.annotate_types import annotate_types
+    from sqlglot.optimizer.qualify import qualify
+    from sqlglot.schema import MappingSchema
+
+    from pgdrift.sources.sql_expr import ExprParser
+    from pgdrift.sources.sql_tokens import Stream, tokenize
+
+    st = r.state
+    by_schema: dict[str, dict[str, dict[str, str]]] = {}
+    for rel in st.relations.values():
+        by_schema.setdefault(rel.schema, {})[rel.name] = {
+            c.name: r.fmt_type(c.type, c.mods) for c in rel.columns
+        }
+    mapping: dict[str, object] = dict(by_schema)
+    path = r.effective_path()
+    try:
+        schema = MappingSchema(mapping, dialect="postgres")
+        tree = sqlglot.parse_one(sql, read="postgres")
+        tree = qualify(tree, schema=schema, dialect="postgres", db=path[0] if path else None)
+        tree = annotate_types(tree, schema=schema, dialect="postgres")
+        selects: list[Any] = list(getattr(tree, "selects", []))
+    except Exception:
+        return None
+    out: list[tuple[str, PgType, tuple[str, ...]]] = []
+    for sel in selects:
+        name = sel.alias_or_name or "?column?"
+        t: PgType = builtin("text")
+        mods: tuple[str, ...] = ()
+        dtype = sel.type
+        if dtype is not None and not dtype.is_type("unknown", "null"):
+            text = dtype.sql("postgres")
+            try:
+                tn = ExprParser(Stream(tokenize(text), text)).type_name()
+                t, mods, _ = r.resolve_type(tn)
+            except Exception:
+                pass
+        out.append((name, t, mods))
+    return out
+
+
+def _text3(texts: Sequence[str]) -> tuple[str, str, str]:
+    return (texts[0], texts[1], texts[2])
+
+
+def _roles(roles: Iterable[str]) -> tuple[str, ...]:
+    return tuple(roles)
+
+
+def _is_null_const(t: T) -> bool:
+    from pgdrift.sources.sql_render import TCast, TConst
+
+    while isinstance(t, TCast):
+        t = t.arg
+    return isinstance(t, TConst) and t.is_null
+
+
+def _first_column(expr: E.Node) -> str | None:
+    stack: list[Any] = [expr]
+    while stack:
+        n = stack.pop(0)
+        if isinstance(n, E.ColumnRef):
+            return n.names[-1]
+        if isinstance(n, E.Node):
+            for f in getattr(n, "__slots__", ()):
+                v = getattr(n, f, None)
+                if isinstance(v, E.Node):
+                    stack.append(v)
+                elif isinstance(v, tuple):
+                    stack.extend(x for x in v if isinstance(x, E.Node))
+    return None
+
+
+def _pretty_check(text: str) -> str:
+    """pg_get_constraintdef(pretty) prints CHECK (expr); the catalog strips ``CHECK ``."""
+    return f"({text})"
+
+
+def _strip_outer_parens(text: str) -> str:
+    if text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for i, ch in enumerate(text):
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0 and i != len(text) - 1:
+                    return text
+        return text[1:-1]
+    return text
+
+
+def _query_deps(q: TQuery) -> Iterable[Key]:
+    from pgdrift.sources.sql_render import TFrom, TSetOp
+
+    def from_deps(f: TFrom) -> Iterable[Key]:
+        if f.join is not None:
+            yield from from_deps(f.join[1])
+            yield from from_deps(f.join[2])
+        elif f.entry is not None and f.entry.relation is not None:
+            yield f.entry.relation
+        if f.subquery is not None:
+            yield from _query_deps(f.subquery)
+
+    def body_deps(b: Any) -> Iterable[Key]:
+        if isinstance(b, TSetOp):
+            yield from body_deps(b.left)
+            yield from body_deps(b.right)
+        else:
+            for f in b.from_:
+                yield from from_deps(f)
+
+    for _, _, sub in q.with_:
+        yield from _query_deps(sub)
+    yield from body_deps(q.body)
+
+
+def _auto_updatable(q: TQuery, st: State) -> tuple[Key | None, set[int]]:
+    """view_query_is_auto_updatable: the base relation and the positions of
+    updatable columns, or (None, empty) when the view is not auto-updatable."""
+    b = q.body
+    if not isinstance(b, TSelect) or q.with_ or q.limit is not None or q.offset is not None:
+        return None, set()
+    if (
+        b.distinct
+        or b.distinct_on
+        or b.group_by
+        or b.having is not None
+        or b.has_aggs
+        or b.has_windows
+        or b.values
+    ):
+        return None, set()
+    if len(b.from_) != 1:
+        return None, set()
+    f = b.from_[0]
+    if f.entry is None or f.entry.kind != "relation" or f.entry.relation is None:
+        return None, set()
+    if f.entry.relkind not in ("table", "partitioned_table", "view", "foreign_table"):
+        return None, set()
+    for t in b.targets:
+        if isinstance(t.expr, TFunc) and _returns_set(t.expr):
+            return None, set()
+    base = f.entry.relation
+    base_rel = st.relations.get(base)
+    cols: set[int] = set()
+    for i, t in enumerate(b.targets):
+        if isinstance(t.expr, TVar) and t.expr.refname == f.entry.refname:
+            if base_rel is not None and base_rel.kind == "view":
+                bc = base_rel.col(t.expr.name)
+                if bc is None or not bc.updatable:
+                    continue
+            cols.add(i)
+    return base, cols
+
+
+def _returns_set(f: TFunc) -> bool:
+    from pgdrift.sources.pg_builtins import builtins as _b
+
+    return any(p.retset for p in _b().procs.get(f.name, ()))
+
+
+# --------------------------------------------------------------------------- catalog adapters
+
+
+class _ResolveCatalog:
+    """The Analyzer's view of the state while a statement runs (session search_path)."""
+
+    def __init__(self, r: Replayer) -> None:
+        self.r = r
+
+    def find_type(self, names: tuple[str, ...]) -> PgType | None:
+        k = self.r.find_type_key(names)
+        return self.r.pgtype(k) if k else None
+
+    def find_functions(self, names: tuple[str, ...]) -> list[FuncSig]:
+        r = self.r
+        st = r.state
+        fname = names[-1]
+        schemas = [names[-2]] if len(names) >= 2 else r.effective_path()
+        out: list[FuncSig] = []
+        for schema in schemas:
+            for k in st.functions_named(schema, fname):
+                fs = st.functions[k]
+                if not fs.procedure:
+                    ins = [a for a in fs.args if a.mode in ("in", "inout", "variadic")]
+                    outs = fs.table_columns or tuple(
+                        (a.name, a.type) for a in fs.args if a.mode in ("out", "inout")
+                    )
+                    out.append(
+                        FuncSig(
+                            schema,
+                            fname,
+                            tuple(a.type for a in ins),
+                            tuple(a.name for a in ins),
+                            variadic=bool(ins) and ins[-1].mode == "variadic",
+                            ndefaults=sum(1 for a in ins if a.default is not None),
+                            result=fs.result,
+                            retset=fs.retset,
+                            out_columns=tuple(outs) if len(outs) > 1 or fs.table_columns else (),
+                        )
+                    )
+            for ext, ext_schema in st.extensions.items():
+                if ext_schema != schema:
+                    continue
+                for n, args, res in _EXTENSION_FUNCS.get(ext, ()):
+                    if n == fname:
+                        out.append(
+                            FuncSig(schema, n, tuple(builtin(a) for a in args), result=builtin(res))
+                        )
+        return out
+
+    def find_relation(self, names: tuple[str, ...]) -> RelationInfo | None:
+        if (len(names) == 1 and self.builtins_first()) or (
+            len(names) >= 2 and names[-2] == PG_CATALOG
+        ):
+            sysrel = builtins().relations.get(names[-1])
+            if sysrel is not None:
+                cols = tuple(
+                    ColumnInfo(c, builtin(t)) for c, t in sysrel[1] if builtin_type(t) is not None
+                )
+                return RelationInfo(
+                    PG_CATALOG, names[-1], "table" if sysrel[0] == "r" else "view", cols
+                )
+        k = self.r.find_relation_key(names)
+        if k is None:
+            return None
+        rel = self.r.state.relations[k]
+        return RelationInfo(
+            rel.schema,
+            rel.name,
+            rel.kind,
+            tuple(ColumnInfo(c.name, c.type, c.mods, c.not_null) for c in rel.columns),
+        )
+
+    def type_visible(self, t: PgType) -> bool:
+        return self.r._display.type_visible(t)
+
+    def function_visible(self, schema: str, name: str) -> bool:
+        return self.r._display.function_visible(schema, name)
+
+    def relation_visible(self, schema: str, name: str) -> bool:
+        return self.r._display.relation_visible(schema, name)
+
+    def regclass_name(self, text: str) -> str | None:
+        r = self.r
+        names = _parse_qualified(text)
+        if not names:
+            return None
+        k = (
+            r._find_in_path(names, r.state.sequences)
+            or r.find_relation_key(names)
+            or r._find_in_path(names, r.state.indexes)
+        )
+        if k is None:
+            return None
+        return r._display.regclass_text(*k)
+
+    def builtins_first(self) -> bool:
+        return "pg_catalog" not in self.r.path
+
+
+class _DisplayCatalog(_ResolveCatalog):
+    """Visibility as the session that reads the catalog sees it."""
+
+    def _path(self) -> list[str]:
+        return [s for s in self.r.options.display_path if s in self.r.state.schemas]
+
+    def type_visible(self, t: PgType) -> bool:
+        if t.is_builtin:
+            return True
+        for s in self._path():
+            if s == t.schema:
+                return True
+            if (s, t.name) in self.r.state.types or (s, t.name) in self.r.state.relations:
+                return False
+        return False
+
+    def function_visible(self, schema: str, name: str) -> bool:
+        if schema == PG_CATALOG:
+            return True
+        for s in self._path():
+            if s == schema:
+                return True
+            if self.r.state.functions_named(s, name):
+                return False
+        return False
+
+    def relation_visible(self, schema: str, name: str) -> bool:
+        if schema == PG_CATALOG:
+            return True
+        for s in self._path():
+            if s == schema:
+                return True
+            if (s, name) in self.r.state.relations:
+                return False
+        return False
+
+    def regclass_text(self, schema: str, name: str) -> str:
+        visible = False
+        st = self.r.state
+        for s in self._path():
+            if s == schema:
+                visible = True
+                break
+            if (s, name) in st.relations or (s, name) in st.sequences or (s, name) in st.indexes:
+                break
+        if visible:
+            return quote_ident(name)
+        return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def _parse_qualified(text: str) -> tuple[str, ...]:
+    parts: list[str] = []
+    i = 0
+    s = text.strip()
+    while i < len(s):
+        if s[i] == '"':
+            j = i + 1
+            buf = []
+            while j < len(s):
+                if s[j] == '"':
+                    if j + 1 < len(s) and s[j + 1] == '"':
+                        buf.append('"')
+                        j += 2
+                        continue
+                    break
+                buf.append(s[j])
+                j += 1
+            parts.append("".join(buf))
+            i = j + 1
+        else:
+            j = s.find(".", i)
+            if j < 0:
+                j = len(s)
+            parts.append(s[i:j].strip().lower())
+            i = j
+        if i < len(s) and s[i] == ".":
+            i += 1
+    return tuple(parts)
+
+
+# --------------------------------------------------------------------------- freeze
+
+
+def _freeze_deps(rel: RelState, state: State, views: dict[Key, RelState]) -> tuple[int, ...]:
+    """Identities of the states a frozen relation depends on besides its own:
+    domains of its columns (nullability) and, for views, the views its
+    columns pass through (column sources)."""
+    out: list[int] = []
+    for c in rel.columns:
+        if c.type.kind == "domain":
+            out.append(id(state.types.get((c.type.schema, c.type.name))))
+    if rel.deps:
+        seen: set[Key] = set()
+        todo = list(rel.deps)
+        while todo:
+            k = todo.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            dep = state.relations.get(k)
+            out.append(id(dep))
+            if dep is not None and k in views:
+                todo.extend(dep.deps)
+    return tuple(out)
+
+
+def _freeze_relation(
+    rel: RelState,
+    state: State,
+    inc: set[str],
+    views: dict[Key, RelState],
+    display_of: Callable[[PgType, tuple[str, ...]], str],
+) -> tuple[Relation, tuple[tuple[int, ForeignKey], ...]]:
+    rel_fks: list[tuple[int, ForeignKey]] = []
+    cols = []
+    is_view = rel.kind in ("view", "materialized_view")
+    for c in rel.columns:
+        not_null = c.not_null and not is_view
+        if c.type.kind == "domain":
+            ts = state.types.get((c.type.schema, c.type.name))
+            if ts is not None and ts.not_null:
+                not_null = True
+        if rel.kind == "materialized_view":
+            updatable = False
+        elif rel.kind == "view":
+            updatable = c.updatable
+        elif rel.kind == "foreign_table":
+            updatable = False
+        else:
+            updatable = True
+        cols.append(
+            Column(
+                name=c.name,
+                type=c.type.ref,
+                type_display=display_of(c.type, c.mods),
+                nullable=not not_null,
+                default=c.default,
+                identity=c.identity,  # type: ignore[arg-type]
+                generated=c.generated,
+                array_dims=c.ndims,
+                updatable=updatable,
+                comment=c.comment,
+                span=c.span,
+                altered=c.altered,
+            )
+        )
+    pk = next((c.columns for c in rel.constraints if c.kind == "p"), ())
+    uks = tuple(c.columns for c in rel.constraints if c.kind == "u")
+    sources: list[ColumnSource] = []
+    if is_view:
+        for colname, target, tcol in rel.origins:
+            end = _follow_origin(views, inc, target, tcol)
+            if end is not None:
+                ek, ecol = end
+                erel = state.relations.get(ek)
+                if erel is not None and erel.kind in (
+                    "table",
+                    "partitioned_table",
+                    "foreign_table",
+                ):
+                    sources.append(ColumnSource(colname, ek[0], ek[1], ecol))
+    if rel.kind == "view":
+        updatable_rel = rel.view_updatable
+    else:
+        updatable_rel = rel.kind != "materialized_view"
+    frozen = (
+        Relation(
+            schema=rel.schema,
+            name=rel.name,
+            kind=rel.kind,
+            columns=tuple(cols),
+            primary_key=pk,
+            unique_keys=uks,
+            updatable=updatable_rel,
+            column_sources=tuple(sources),
+            definition=None,
+            partition_of=rel.partition_of,
+            rls_enabled=rel.rls_enabled,
+            rls_forced=rel.rls_forced,
+            policies=rel.policies,
+            comment=rel.comment,
+            span=rel.span,
+            altered=rel.altered,
+        )
+    )
+    for con in rel.constraints:
+        if con.kind == "f" and con.ref is not None:
+            rel_fks.append(
+                (
+                    con.seq,
+                    ForeignKey(
+                        name=con.name,
+                        schema=rel.schema,
+                        table=rel.name,
+                        columns=con.columns,
+                        referenced_schema=con.ref[0],
+                        referenced_table=con.ref[1],
+                        referenced_columns=con.ref_columns,
+                        on_update=con.on_update,
+                        on_delete=con.on_delete,
+                        span=con.span,
+                    ),
+                )
+            )
+    return frozen, tuple(rel_fks)
+
+
+FreezeCache = dict[int, tuple[Any, tuple[int, ...], Any, tuple[tuple[int, ForeignKey], ...]]]
+
+
+def freeze(
+    state: State,
+    options: Options,
+    display: _DisplayCatalog,
+    cache: FreezeCache | None = None,
+) -> Schema:
+    """The immutable :class:`Schema` the catalog source would report.
+
+    ``cache`` (kept by the caller between calls) maps relation states to the
+    relations frozen from them: a relation whose state object, and whose
+    dependencies' state objects, did not change is not frozen again.
+    """
+    included = [
+        s for s in dict.fromkeys(options.schemas) if s in state.schemas and not s.startswith("pg_")
+    ]
+    inc = set(included)
+
+    def fmt(t: PgType, mods: tuple[str, ...] | None) -> str:
+        fields = ""
+        if (
+            mods
+            and (t.elem or t).is_builtin
+            and (t.elem or t).name == "interval"
+            and not mods[0].isdigit()
+        ):
+            fields, mods = mods[0], mods[1:]
+        return format_type(t, mods, display.type_visible, interval_fields=fields)
+
+    relations: list[Relation] = []
+    fks: list[tuple[int, ForeignKey]] = []
+    views = {k: r for k, r in state.relations.items() if r.kind in ("view", "materialized_view")}
+    display_cache: dict[tuple[PgType, tuple[str, ...]], str] = {}
+
+    def display_of(t: PgType, mods: tuple[str, ...]) -> str:
+        key = (t, mods)
+        text = display_cache.get(key)
+        if text is None:
+            text = display_cache[key] = fmt(t, mods)
+        return text
+
+    fresh: FreezeCache = {}
+    for rel in state.relations.values():
+        if rel.schema not in inc:
+            continue
+        deps = _freeze_deps(rel, state, views)
+        hit = cache.get(id(rel)) if cache is not None else None
+        if hit is not None and hit[0] is rel and hit[1] == deps:
+            frozen, rel_fks = hit[2], hit[3]
+        else:
+            frozen, rel_fks = _freeze_relation(rel, state, inc, views, display_of)
+        fresh[id(rel)] = (rel, deps, frozen, rel_fks)
+        relations.append(frozen)
+        fks.extend(rel_fks)
+    fks.sort(key=lambda x: x[0])
+
+    enums: list[Enum] = []
+    composites: list[CompositeType] = []
+    domains: list[Domain] = []
+    for ts in state.types.values():
+        if ts.schema.startswith("pg_") or ts.schema == "information_schema":
+            continue
+        if ts.kind == "enum":
+            enums.append(Enum(ts.schema, ts.name, ts.labels, ts.comment, ts.span, ts.altered))
+        elif ts.kind == "composite":
+            composites.append(
+                CompositeType(
+                    ts.schema,
+                    ts.name,
+                    tuple(Attribute(n, t.ref) for n, t in ts.attributes),
+                    ts.comment,
+                    ts.span,
+                    ts.altered,
+                )
+            )
+        elif ts.kind == "domain" and ts.base is not None:
+            domains.append(
+                Domain(
+                    ts.schema,
+                    ts.name,
+                    ts.base.ref,
+                    ts.not_null,
+                    ts.default,
+                    tuple(c[1] for c in ts.checks),
+                    ts.comment,
+                    ts.span,
+                    ts.altered,
+                )
+            )
+
+    functions: list[Function] = []
+    path = display._path()
+    for fs in state.functions.values():
+        if fs.schema not in inc or fs.procedure:
+            continue
+        if (
+            fs.result.is_builtin
+            and fs.result.name in ("trigger", "event_trigger")
+            and not fs.retset
+        ):
+            continue
+        fhit = cache.get(id(fs)) if cache is not None else None
+        if fhit is not None and fhit[0] is fs:
+            frozen_fn = fhit[2]
+        else:
+            frozen_fn = _freeze_function(fs, fmt, path)
+        fresh[id(fs)] = (fs, (), frozen_fn, ())
+        functions.append(frozen_fn)
+
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
+    return Schema(
+        schemas=tuple(included),
+        relations=tuple(relations),
+        enums=tuple(enums),
+        composites=tuple(composites),
+        domains=tuple(domains),
+        functions=tuple(functions),
+        foreign_keys=tuple(fk for _, fk in fks),
+        schema_comments=tuple(
+            (s, comment) for s in included if (comment := state.schemas.get(s)) is not None
+        ),
+    )
+
+
+def _follow_origin(
+    views: dict[Key, RelState], inc: set[str], target: Key, col: str
+) -> tuple[Key, str] | None:
+    seen: set[Key] = set()
+    while target in views and target[0] in inc:
+        if target in seen:
+            return None
+        seen.add(target)
+        view = views[target]
+        nxt = next(((t, c) for name, t, c in view.origins if name == col), None)
+        if nxt is None:
+            return None
+        target, col = nxt
+    if target in views:
+        return None
+    return target, col
+
+
+def _freeze_function(
+    fs: FuncState, fmt: Callable[[PgType, tuple[str, ...] | None], str], display_path: Sequence[str]
+) -> Function:
+    def arg_text(a: ArgState, with_default: bool) -> str:
+        mode = {"in": "", "out": "OUT ", "inout": "INOUT ", "variadic": "VARIADIC "}[a.mode]
+        name = f"{quote_ident(a.name)} " if a.name else ""
+        text = f"{mode}{name}{fmt(a.type, None)}"
+        if with_default and a.default is not None:
+            text += f" DEFAULT {a.default}"
+        return text
+
+    arguments = ", ".join(arg_text(a, True) for a in fs.args)
+    identity = ", ".join(arg_text(a, False) for a in fs.args)
+    if fs.texts is not None:
+        # An extension member: Postgres' own texts, qualified when the schema
+        # is off the search path.
+        if fs.schema in display_path:
+            arguments, identity, result = fs.texts[0]
+        else:
+            marker = extension_catalog_schema()
+            arguments, identity, result = (
+                t.replace(marker + ".", quote_ident(fs.schema) + ".") for t in fs.texts[1]
+            )
+    elif fs.table_columns is not None:
+        result = (
+            "TABLE("
+            + ", ".join(f"{quote_ident(n)} {fmt(t, None)}" for n, t in fs.table_columns)
+            + ")"
+        )
+    else:
+        result = ("SETOF " if fs.retset else "") + fmt(fs.result, None)
+    # pronargs counts IN/INOUT/VARIADIC args; postgres-meta zips the "has
+    # default" flags (the last pronargdefaults of them) with ALL args.
+    nargs = sum(1 for a in fs.args if a.mode in ("in", "inout", "variadic"))
+    ndefaults = sum(
+        1 for a in fs.args if a.mode in ("in", "inout", "variadic") and a.default is not None
+    )
+    first_default = nargs - ndefaults
+    model_args: list[FunctionArg] = []
+    for i, a in enumerate(fs.args):
+        model_args.append(
+            FunctionArg(
+                name=a.name,
+                type=a.type.ref,
+                type_display=fmt(a.type, None),
+                mode=a.mode,  # type: ignore[arg-type]
+                has_default=first_default <= i < nargs,
+            )
+        )
+    if fs.table_columns is not None:
+        for n, t in fs.table_columns:
+            i = len(model_args)
+            model_args.append(
+                FunctionArg(n, t.ref, fmt(t, None), "table", first_default <= i < nargs)
+            )
+    return Function(
+        schema=fs.schema,
+        name=fs.name,
+        args=tuple(model_args),
+        argument_types=arguments,
+        identity_arguments=identity,
+        return_type=result,
+        return_type_ref=fs.result.ref,
+        returns_set=fs.retset,
+        rows=fs.rows if fs.retset and fs.rows else None,
+        volatility=fs.volatility,  # type: ignore[arg-type]
+        language=fs.language,
+        security_definer=fs.security_definer,
+        definition=fs.body,
+        comment=fs.comment,
+        span=fs.span,
+        altered=fs.altered,
+    )
+
+
+_ = (same_type, TypeState)

@@ -1,0 +1,2587 @@
+"""Resolve parsed expressions as Postgres does, and print them as it does.
+
+Postgres stores a column default, a policy qual or a CHECK constraint as an
+analyzed tree: literals resolved to types, operators and functions chosen
+among overloads, implicit casts inserted. ``pg_get_expr`` prints that tree
+back (ruleutils.c), and its text is what the catalog source reports. This
+module does the same two steps statically:
+
+* :class:`Analyzer` turns :mod:`~pgdrift.sources.sql_expr` nodes into typed
+  nodes, following the rules of Postgres' "Type Conversion" chapter:
+  unknown literals take the type their context wants, operators and
+  functions are picked by exact match, then implicit coercibility, preferred
+  types and type categories; polymorphic arguments are bound.
+* :class:`Printer` renders typed nodes the way ruleutils.c does (not pretty):
+  every operator parenthesized, casts shown where the server shows them,
+  constants labelled with their type unless the type is implied.
+
+Anything it cannot resolve raises :class:`RenderError`; callers then fall
+back to a best-effort text and report nothing false as certain.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Protocol
+
+from pgdrift.sources import sql_expr as E
+from pgdrift.sources.pg_builtins import Proc, builtins, quote_ident, quote_literal
+from pgdrift.sources.sql_types import (
+    PG_CATALOG,
+    PgType,
+    TypeName,
+    builtin,
+    builtin_type,
+    format_type,
+)
+
+
+class RenderError(Exception):
+    """The expression uses something static analysis cannot resolve."""
+
+
+# --------------------------------------------------------------------------- catalog interface
+
+
+@dataclass(frozen=True, slots=True)
+class FuncSig:
+    """A callable function: what overload resolution needs."""
+
+    schema: str
+    name: str
+    args: tuple[PgType, ...]  # IN/INOUT/VARIADIC argument types in order
+    arg_names: tuple[str, ...] = ()
+    #: When the last argument is VARIADIC: its array type is args[-1].
+    variadic: bool = False
+    ndefaults: int = 0
+    result: PgType = field(default_factory=lambda: builtin("void"))
+    retset: bool = False
+    kind: str = "f"  # f function, a aggregate, w window
+    #: For functions with OUT/TABLE columns: their names and types.
+    out_columns: tuple[tuple[str, PgType], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnInfo:
+    name: str
+    type: PgType
+    mods: tuple[str, ...] = ()
+    not_null: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RelationInfo:
+    schema: str
+    name: str
+    kind: str  # table, view, ...
+    columns: tuple[ColumnInfo, ...]
+
+
+class Catalog(Protocol):
+    """What the analyzer asks of the schema built so far."""
+
+    def find_type(self, names: tuple[str, ...]) -> PgType | None:
+        """A non-builtin type (user, extension, relation row type) by name."""
+
+    def find_functions(self, names: tuple[str, ...]) -> list[FuncSig]:
+        """Non-builtin functions with this (possibly qualified) name, in
+        search-path order."""
+
+    def find_relation(self, names: tuple[str, ...]) -> RelationInfo | None: ...
+
+    def type_visible(self, t: PgType) -> bool:
+        """Whether ``format_type`` would print the type unqualified."""
+
+    def function_visible(self, schema: str, name: str) -> bool: ...
+
+    def relation_visible(self, schema: str, name: str) -> bool: ...
+
+    def regclass_name(self, text: str) -> str | None:
+        """A ``'name'::regclass`` literal's relation, printed as regclassout
+        prints it, or None when unknown."""
+
+    def builtins_first(self) -> bool:
+        """Whether pg_catalog precedes the resolution search path (the default)."""
+
+
+# --------------------------------------------------------------------------- typed nodes
+
+
+class T:
+    """A typed expression."""
+
+    __slots__ = ("mods", "type")
+
+    type: PgType
+    mods: tuple[str, ...]
+
+
+class TConst(T):
+    __slots__ = ("is_null", "value")
+
+    def __init__(self, type_: PgType, value: str | None, mods: tuple[str, ...] = ()) -> None:
+        self.type = type_
+        self.mods = mods
+        self.value = value
+        self.is_null = value is None
+
+
+class TVar(T):
+    __slots__ = ("name", "origin", "refname", "rte_text")
+
+    def __init__(
+        self,
+        name: str,
+        refname: str,
+        type_: PgType,
+        mods: tuple[str, ...],
+        origin: tuple[str, str, str] | None,
+    ) -> None:
+        self.name = name
+        self.refname = refname
+        self.type = type_
+        self.mods = mods
+        self.origin = origin
+
+
+class TWholeRow(T):
+    __slots__ = ("refname",)
+
+    def __init__(self, refname: str, type_: PgType) -> None:
+        self.refname = refname
+        self.type = type_
+        self.mods = ()
+
+
+class TParam(T):
+    __slots__ = ("number",)
+
+    def __init__(self, number: int, type_: PgType) -> None:
+        self.number = number
+        self.type = type_
+        self.mods = ()
+
+
+class TCast(T):
+    """Any coercion: relabel, cast function, I/O, array or domain coercion."""
+
+    __slots__ = ("arg", "implicit")
+
+    def __init__(self, arg: T, type_: PgType, mods: tuple[str, ...], implicit: bool) -> None:
+        self.arg = arg
+        self.type = type_
+        self.mods = mods
+        self.implicit = implicit
+
+
+class TFunc(T):
+    __slots__ = ("agg", "arg_names", "args", "name", "schema", "syntax", "variadic")
+
+    def __init__(
+        self,
+        schema: str,
+        name: str,
+        args: list[T],
+        type_: PgType,
+        *,
+        arg_names: Sequence[str | None] = (),
+        variadic: bool = False,
+        syntax: str = "",
+        agg: E.FuncCall | None = None,
+    ) -> None:
+        self.schema = schema
+        self.name = name
+        self.args = args
+        self.type = type_
+        self.mods = ()
+        self.arg_names = tuple(arg_names)
+        self.variadic = variadic
+        self.syntax = syntax  # "" call syntax; else the SQL syntax to print
+        self.agg = agg
+
+
+class TOp(T):
+    __slots__ = ("left", "name", "right", "schema")
+
+    def __init__(self, name: str, schema: str, left: T | None, right: T, type_: PgType) -> None:
+        self.name = name
+        self.schema = schema
+        self.left = left
+        self.right = right
+        self.type = type_
+        self.mods = ()
+
+
+class TScalarArrayOp(T):
+    __slots__ = ("left", "name", "right", "schema", "use_or")
+
+    def __init__(self, name: str, schema: str, use_or: bool, left: T, right: T) -> None:
+        self.name = name
+        self.schema = schema
+        self.use_or = use_or
+        self.left = left
+        self.right = right
+        self.type = builtin("bool")
+        self.mods = ()
+
+
+class TBool(T):
+    __slots__ = ("args", "op")
+
+    def __init__(self, op: str, args: list[T]) -> None:
+        self.op = op
+        self.args = args
+        self.type = builtin("bool")
+        self.mods = ()
+
+
+class TTest(T):
+    __slots__ = ("arg", "what")
+
+    def __init__(self, arg: T, what: str) -> None:
+        self.arg = arg
+        self.what = what
+        self.type = builtin("bool")
+        self.mods = ()
+
+
+class TDistinct(T):
+    __slots__ = ("left", "negated", "right")
+
+    def __init__(self, left: T, right: T, negated: bool) -> None:
+        self.left = left
+        self.right = right
+        self.negated = negated
+        self.type = builtin("bool")
+        self.mods = ()
+
+
+class TCase(T):
+    __slots__ = ("arg", "default", "whens")
+
+    def __init__(
+        self,
+        arg: T | None,
+        whens: list[tuple[T, T]],
+        default: T | None,
+        type_: PgType,
+        mods: tuple[str, ...],
+    ) -> None:
+        self.arg = arg
+        self.whens = whens
+        self.default = default
+        self.type = type_
+        self.mods = mods
+
+
+class TArray(T):
+    __slots__ = ("items", "nested")
+
+    def __init__(self, items: list[T], type_: PgType, nested: bool = False) -> None:
+        self.items = items
+        self.type = type_
+        self.mods = ()
+        self.nested = nested
+
+
+class TRow(T):
+    __slots__ = ("explicit", "items")
+
+    def __init__(self, items: list[T], explicit: bool) -> None:
+        self.items = items
+        self.explicit = explicit
+        self.type = builtin("record")
+        self.mods = ()
+
+
+class TValueFunc(T):
+    __slots__ = ("detail", "name")
+
+    def __init__(self, name: str, detail: str, type_: PgType, mods: tuple[str, ...] = ()) -> None:
+        self.name = name
+        self.detail = detail
+        self.type = type_
+        self.mods = mods
+
+
+class TMulti(T):
+    """COALESCE, GREATEST, LEAST, NULLIF."""
+
+    __slots__ = ("args", "name")
+
+    def __init__(self, name: str, args: list[T], type_: PgType, mods: tuple[str, ...]) -> None:
+        self.name = name
+        self.args = args
+        self.type = type_
+        self.mods = mods
+
+
+class TSubLink(T):
+    __slots__ = ("kind", "opname", "query", "test")
+
+    def __init__(
+        self, kind: str, query: TQuery, type_: PgType, test: T | None = None, opname: str = ""
+    ) -> None:
+        self.kind = kind
+        self.query = query
+        self.test = test
+        self.opname = opname
+        self.type = type_
+        self.mods = ()
+
+
+class TIndirection(T):
+    __slots__ = ("arg", "path")
+
+    def __init__(
+        self, arg: T, path: list[str | tuple[T | None, T | None, bool]], type_: PgType
+    ) -> None:
+        self.arg = arg
+        self.path = path
+        self.type = type_
+        self.mods = ()
+
+
+class TCollate(T):
+    __slots__ = ("arg", "collation")
+
+    def __init__(self, arg: T, collation: str) -> None:
+        self.arg = arg
+        self.collation = collation
+        self.type = arg.type
+        self.mods = arg.mods
+
+
+# --------------------------------------------------------------------------- queries
+
+
+@dataclass
+class RangeEntry:
+    refname: str
+    columns: list[ColumnInfo]
+    #: (schema, table, column) each column passes through, when it does.
+    origins: list[tuple[str, str, str] | None]
+    kind: str  # relation, subquery, function, join, values, cte
+    relation: tuple[str, str] | None = None
+    relkind: str = ""
+    alias: str | None = None
+    col_aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class TFrom:
+    """A FROM item, typed."""
+
+    entry: RangeEntry | None
+    join: tuple[str, TFrom, TFrom, T | None, tuple[str, ...], bool] | None = None
+    subquery: TQuery | None = None
+    call: T | None = None
+    only: bool = False
+    lateral: bool = False
+    ordinality: bool = False
+
+
+@dataclass
+class TTarget:
+    expr: T
+    name: str
+    origin: tuple[str, str, str] | None = None
+
+
+@dataclass
+class TSelect:
+    targets: list[TTarget]
+    from_: list[TFrom]
+    where: T | None
+    group_by: list[T]
+    having: T | None
+    distinct: bool
+    distinct_on: list[T]
+    values: list[list[T]]
+    has_aggs: bool = False
+    has_windows: bool = False
+
+
+@dataclass
+class TSetOp:
+    op: str
+    all: bool
+    left: TQueryBody
+    right: TQueryBody
+    targets: list[TTarget]
+
+
+TQueryBody = TSelect | TSetOp
+
+
+@dataclass
+class TQuery:
+    body: TQueryBody
+    with_: list[tuple[str, tuple[str, ...], TQuery]]
+    order_by: list[tuple[T, bool, str]]
+    limit: T | None
+    offset: T | None
+    recursive: bool = False
+
+    @property
+    def targets(self) -> list[TTarget]:
+        return self.body.targets
+
+
+@dataclass
+class Scope:
+    entries: list[RangeEntry]
+    parent: Scope | None = None
+    ctes: dict[str, RangeEntry] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- type helpers
+
+
+def _t(name: str) -> PgType:
+    return builtin(name)
+
+
+_UNKNOWN = None  # set lazily (the builtins load on first use)
+
+
+def unknown() -> PgType:
+    return _t("unknown")
+
+
+def is_unknown(t: PgType) -> bool:
+    return t.is_builtin and t.name == "unknown"
+
+
+_POLY = frozenset(
+    [
+        "anyelement",
+        "anyarray",
+        "anynonarray",
+        "anyenum",
+        "anyrange",
+        "anymultirange",
+        "anycompatible",
+        "anycompatiblearray",
+        "anycompatiblenonarray",
+        "anycompatiblerange",
+        "anycompatiblemultirange",
+    ]
+)
+
+
+def is_poly(t: PgType) -> bool:
+    return t.is_builtin and t.name in _POLY
+
+
+def category(t: PgType) -> str:
+    b = t.base_type()
+    if b.kind == "array":
+        return "A"
+    if b.kind == "enum":
+        return "E"
+    if b.kind in ("composite", "relation"):
+        return "C"
+    if b.kind == "range":
+        return "R"
+    if b.kind == "multirange":
+        return "R"
+    return b.category
+
+
+def preferred(t: PgType) -> bool:
+    return t.base_type().preferred
+
+
+def same_type(a: PgType, b: PgType) -> bool:
+    return a.schema == b.schema and a.name == b.name
+
+
+def can_coerce(src: PgType, tgt: PgType, ctx: str = "i") -> bool:
+    """``can_coerce_type`` for one argument; ``ctx`` is i/a/e."""
+    if same_type(src, tgt):
+        return True
+    if is_unknown(src):
+        return True
+    if tgt.is_builtin and tgt.name == "any":
+        return True
+    if is_poly(tgt):
+        return _poly_accepts(tgt, src)
+    if src.kind == "domain":
+        return can_coerce(src.base_type(), tgt, ctx)
+    if tgt.kind == "domain":
+        return can_coerce(src, tgt.base_type(), ctx)
+    if (
+        tgt.is_builtin
+        and tgt.name == "record"
+        and src.base_type().kind in ("composite", "relation")
+    ):
+        return True
+    if src.kind == "array" and tgt.kind == "array" and src.elem and tgt.elem:
+        return can_coerce(src.elem, tgt.elem, ctx)
+    c = cast_context(src, tgt)
+    if c is None:
+        return False
+    return c == "i" or (c == "a" and ctx in ("a", "e")) or ctx == "e"
+
+
+def cast_context(src: PgType, tgt: PgType) -> str | None:
+    """pg_cast context for src -> tgt, including the automatic I/O casts."""
+    if src.is_builtin and tgt.is_builtin:
+        c = builtins().casts.get((src.name, tgt.name))
+        if c is not None:
+            return c
+    if category(tgt) == "S" and tgt.kind != "array":
+        return "a"  # anything to a string type: I/O conversion, assignment
+    if category(src) == "S" and src.kind != "array":
+        return "e"
+    return None
+
+
+def _poly_accepts(param: PgType, arg: PgType) -> bool:
+    if is_unknown(arg):
+        return True
+    b = arg.base_type()
+    name = param.name
+    if name in ("anyarray", "anycompatiblearray"):
+        return b.kind == "array"
+    if name in ("anynonarray", "anycompatiblenonarray"):
+        return b.kind != "array"
+    if name == "anyenum":
+        return b.kind == "enum"
+    if name in ("anyrange", "anycompatiblerange"):
+        return b.kind == "range"
+    if name in ("anymultirange", "anycompatiblemultirange"):
+        return b.kind == "multirange"
+    return True
+
+
+def select_common_type(types: Sequence[PgType]) -> PgType:
+    """``select_common_type`` (CASE, COALESCE, ARRAY, UNION, IN)."""
+    known = [t for t in types if not is_unknown(t)]
+    if not known:
+        return _t("text")
+    ptype = known[0]
+    if all(same_type(ptype.base_type(), t.base_type()) for t in known):
+        # Domains drop to their base unless all are the same domain.
+        if all(same_type(ptype, t) for t in known):
+            return ptype
+        return ptype.base_type()
+    ptype = ptype.base_type()
+    pcat = category(ptype)
+    ppref = preferred(ptype)
+    for t in known[1:]:
+        nt = t.base_type()
+        if same_type(nt, ptype):
+            continue
+        if category(nt) != pcat:
+            raise RenderError(f"types {ptype.name} and {nt.name} cannot be matched")
+        if not ppref and can_coerce(ptype, nt) and not can_coerce(nt, ptype):
+            ptype, ppref = nt, preferred(nt)
+    return ptype
+
+
+def common_mods(items: Sequence[T], t: PgType) -> tuple[str, ...]:
+    mods = {i.mods for i in items if same_type(i.type, t)}
+    if len(mods) == 1 and all(same_type(i.type, t) for i in items if not is_unknown(i.type)):
+        return mods.pop()
+    return ()
+
+
+# --------------------------------------------------------------------------- constants
+
+
+def _normalize_numeric(text: str) -> str:
+    try:
+        d = Decimal(text.strip())
+    except InvalidOperation:
+        return text
+    if d.is_nan():
+        return "NaN"
+    if d.is_infinite():
+        return "Infinity" if d > 0 else "-Infinity"
+    out = format(d, "f")
+    return out
+
+
+def _normalize_float(text: str) -> str:
+    s = text.strip().lower()
+    if s in ("nan",):
+        return "NaN"
+    if s in ("infinity", "inf", "+infinity", "+inf"):
+        return "Infinity"
+    if s in ("-infinity", "-inf"):
+        return "-Infinity"
+    try:
+        f = float(s)
+    except ValueError:
+        return text
+    if f == int(f) and abs(f) < 1e15:
+        return str(int(f)) if f != 0 or not str(f).startswith("-") else "-0"
+    r = repr(f)
+    if "e" in r:
+        mant, exp = r.split("e")
+        sign = "-" if exp.startswith("-") else "+"
+        exp = exp.lstrip("+-").lstrip("0") or "0"
+        return f"{mant}e{sign}{int(exp):02d}"
+    return r
+
+
+def _jsonb_out(value: object) -> str:
+    if isinstance(value, dict):
+        # jsonb keeps the last of duplicate keys and orders keys by length, then bytes.
+        keys = sorted(value, key=lambda k: (len(k.encode()), k.encode()))
+        return (
+            "{"
+            + ", ".join(
+                f"{json.dumps(k, ensure_ascii=False)}: {_jsonb_out(value[k])}" for k in keys
+            )
+            + "}"
+        )
+    if isinstance(value, list):
+        return "[" + ", ".join(_jsonb_out(v) for v in value) + "]"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, Decimal):
+        return (
+            format(value, "f")
+            if value == value.to_integral_value() or "e" not in str(value).lower()
+            else str(value)
+        )
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value)
+
+
+def _normalize_jsonb(text: str) -> str:
+    try:
+        value = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    except ValueError:
+        return text
+    return _jsonb_out(value)
+
+
+_INTERVAL_UNITS = {
+    "microsecond": ("us", 1),
+    "microseconds": ("us", 1),
+    "millisecond": ("us", 1000),
+    "milliseconds": ("us", 1000),
+    "ms": ("us", 1000),
+    "second": ("us", 1_000_000),
+    "seconds": ("us", 1_000_000),
+    "sec": ("us", 1_000_000),
+    "secs": ("us", 1_000_000),
+    "s": ("us", 1_000_000),
+    "minute": ("us", 60_000_000),
+    "minutes": ("us", 60_000_000),
+    "min": ("us", 60_000_000),
+    "mins": ("us", 60_000_000),
+    "m": ("us", 60_000_000),
+    "hour": ("us", 3_600_000_000),
+    "hours": ("us", 3_600_000_000),
+    "hr": ("us", 3_600_000_000),
+    "hrs": ("us", 3_600_000_000),
+    "h": ("us", 3_600_000_000),
+    "day": ("d", 1),
+    "days": ("d", 1),
+    "d": ("d", 1),
+    "week": ("d", 7),
+    "weeks": ("d", 7),
+    "w": ("d", 7),
+    "month": ("mon", 1),
+    "months": ("mon", 1),
+    "mon": ("mon", 1),
+    "mons": ("mon", 1),
+    "year": ("mon", 12),
+    "years": ("mon", 12),
+    "y": ("mon", 12),
+    "yr": ("mon", 12),
+    "yrs": ("mon", 12),
+}
+
+_INTERVAL_PART = re.compile(r"\s*([+-]?\d+(?:\.\d+)?)\s*([a-z]+)", re.I)
+
+
+def _normalize_interval(text: str) -> str:
+    """interval_out for the simple "N unit [N unit ...]" inputs migrations use."""
+    s = text.strip().lower()
+    if s.startswith("@"):
+        return text
+    pos = 0
+    months = days = 0
+    micros = 0
+    while pos < len(s):
+        m = _INTERVAL_PART.match(s, pos)
+        if m is None:
+            if s[pos:].strip() == "":
+                break
+            return text
+        num, unit = m.group(1), m.group(2)
+        if unit not in _INTERVAL_UNITS or "." in num:
+            return text
+        kind, mult = _INTERVAL_UNITS[unit]
+        n = int(num) * mult
+        if kind == "mon":
+            months += n
+        elif kind == "d":
+            days += n
+        else:
+            micros += n
+        pos = m.end()
+    if pos == 0:
+        return text
+    parts: list[str] = []
+    years, mons = divmod(abs(months), 12)
+    sign = "-" if months < 0 else ""
+    if years:
+        parts.append(f"{sign}{years} year" + ("s" if years != 1 else ""))
+    if mons:
+        parts.append(f"{sign}{mons} mon" + ("s" if mons != 1 else ""))
+    if days:
+        parts.append(f"{days} day" + ("s" if abs(days) != 1 else ""))
+    if micros or not parts:
+        neg = micros < 0
+        micros = abs(micros)
+        secs, us = divmod(micros, 1_000_000)
+        hh, rem = divmod(secs, 3600)
+        mm, ss = divmod(rem, 60)
+        t = f"{'-' if neg else ''}{hh:02d}:{mm:02d}:{ss:02d}"
+        if us:
+            t += f".{us:06d}".rstrip("0")
+        parts.append(t)
+    return " ".join(parts)
+
+
+_TIME = re.compile(r"\s*(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*([+-]\d{1,2}(?::?\d{2})?)?\s*$")
+
+
+def _normalize_time(text: str) -> str:
+    """time_out for plain HH:MM[:SS[.frac]] inputs."""
+    m = _TIME.match(text)
+    if m is None:
+        return text
+    hh, mm, ss, frac, zone = m.groups()
+    out = f"{int(hh):02d}:{mm}:{ss or '00'}"
+    if frac:
+        frac = frac.rstrip("0")
+        if frac != ".":
+            out += frac
+    if zone:
+        sign, rest = zone[0], zone[1:].replace(":", "")
+        out += sign + (f"{int(rest[:-2]):02d}:{rest[-2:]}" if len(rest) > 2 else f"{int(rest):02d}")
+        if out.endswith(":00") and len(rest) > 2:
+            out = out[:-3]
+    return out
+
+
+def _normalize_bool(text: str) -> str | None:
+    s = text.strip().lower()
+    if s in ("t", "true", "y", "yes", "on", "1", "tr", "tru", "ye"):
+        return "true"
+    if s in ("f", "false", "n", "no", "off", "0", "fa", "fal", "fals"):
+        return "false"
+    return None
+
+
+def const_output(t: PgType, value: str) -> str:
+    """The type's output function applied to a literal's input (common types)."""
+    b = t.base_type()
+    if not b.is_builtin:
+        return value
+    name = b.name
+    if name in ("int2", "int4", "int8"):
+        try:
+            return str(int(value.strip()))
+        except ValueError:
+            return value
+    if name == "numeric":
+        return _normalize_numeric(value)
+    if name in ("float4", "float8"):
+        return _normalize_float(value)
+    if name == "bool":
+        return _normalize_bool(value) or value
+    if name == "jsonb":
+        return _normalize_jsonb(value)
+    if name == "uuid":
+        v = value.strip().strip("{}").replace("-", "").lower()
+        if len(v) == 32:
+            return f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}"
+        return value
+    if name == "interval":
+        return _normalize_interval(value)
+    if name in ("time", "timetz"):
+        return _normalize_time(value)
+    return value
+
+
+# --------------------------------------------------------------------------- analyzer
+
+
+_SQL_SYNTAX_FUNCS = {"SUBSTRING": "substring", "POSITION": "position", "OVERLAY": "overlay"}
+
+_VALUE_FUNC_TYPES = {
+    "CURRENT_DATE": "date",
+    "CURRENT_TIME": "timetz",
+    "CURRENT_TIMESTAMP": "timestamptz",
+    "LOCALTIME": "time",
+    "LOCALTIMESTAMP": "timestamp",
+    "CURRENT_ROLE": "name",
+    "CURRENT_USER": "name",
+    "SESSION_USER": "name",
+    "USER": "name",
+    "CURRENT_CATALOG": "name",
+    "CURRENT_SCHEMA": "name",
+    "SYSTEM_USER": "text",
+}
+
+
+class Analyzer:
+    """Types parsed expressions against a :class:`Catalog`."""
+
+    def __init__(self, catalog: Catalog, *, domain_type: PgType | None = None) -> None:
+        self.catalog = catalog
+        #: The type of VALUE in a domain CHECK constraint.
+        self.domain_type = domain_type
+        self.saw_aggregate = False
+        self.saw_window = False
+
+    # ---------------------------------------------------------------- types
+
+    def resolve_type(self, tn: TypeName) -> PgType:
+        if tn.pct:
+            raise RenderError("%TYPE is not supported here")
+        t: PgType | None = None
+        if tn.sql_builtin:
+            t = builtin_type(tn.names[0])
+        elif len(tn.names) == 1:
+            if self.catalog.builtins_first():
+                t = builtin_type(tn.names[0])
+                if t is not None and t.kind in ("relation",):
+                    t = None
+            if t is None:
+                t = self.catalog.find_type(tn.names)
+            if t is None:
+                t = builtin_type(tn.names[0])
+        elif len(tn.names) == 2 and tn.names[0] == PG_CATALOG:
+            t = builtin_type(tn.names[1])
+        else:
+            t = self.catalog.find_type(tn.names[-2:])
+        if t is None:
+            raise RenderError(f'type "{tn.text()}" does not exist')
+        if tn.array_dims:
+            t = t.array_of()
+        return t
+
+    def type_mods(self, tn: TypeName, t: PgType) -> tuple[str, ...]:
+        mods = tn.mods
+        if t.kind == "array" and t.elem is not None:
+            t = t.elem
+        if t.is_builtin and t.name == "numeric" and len(mods) == 1:
+            return (mods[0], "0")
+        if t.is_builtin and t.name == "interval" and tn.interval_fields:
+            return mods
+        return mods
+
+    # ---------------------------------------------------------------- coercion
+
+    def coerce(
+        self,
+        e: T,
+        target: PgType,
+        mods: tuple[str, ...] = (),
+        ctx: str = "i",
+        explicit: bool = False,
+    ) -> T:
+        """``coerce_to_target_type``: raises when no cast applies in ``ctx``."""
+        src = e.type
+        if is_poly(target) or (target.is_builtin and target.name == "any"):
+            return e
+        if isinstance(e, TConst) and is_unknown(src):
+            return self._coerce_unknown(e, target, mods, explicit)
+        if isinstance(e, TSubLink) and is_unknown(src):
+            e.type = target
+            return e
+        if same_type(src, target):
+            if mods and mods != e.mods:
+                return TCast(e, target, mods, not explicit)
+            if explicit and not isinstance(e, TConst) and e.mods != mods:
+                return TCast(e, target, mods, False)
+            return e
+        if not can_coerce(src, target, "e" if explicit else ctx):
+            raise RenderError(f"cannot cast {src.name} to {target.name}")
+        if target.is_builtin and target.name == "record":
+            return e
+        if target.kind == "domain" and not explicit:
+            inner = self.coerce(e, target.base_type(), target.base_mods, ctx)
+            return TCast(inner, target, (), True)
+        return TCast(e, target, mods, not explicit)
+
+    def _coerce_unknown(
+        self, c: TConst, target: PgType, mods: tuple[str, ...], explicit: bool
+    ) -> T:
+        base = target.base_type()
+        if c.value is None:
+            return TConst(target, None, ())
+        if base.is_builtin and base.name == "regclass":
+            name = self.catalog.regclass_name(c.value)
+            value = name if name is not None else c.value
+            return TConst(target, value)
+        value = const_output(target, c.value)
+        const = TConst(target if target.kind != "domain" else base, value)
+        if target.kind == "domain":
+            return TCast(const, target, (), not explicit)
+        if mods and not self._typmod_noop(target, mods):
+            return TCast(const, target, mods, not explicit)
+        return const
+
+    @staticmethod
+    def _typmod_noop(t: PgType, mods: tuple[str, ...]) -> bool:
+        return False
+
+    # ---------------------------------------------------------------- expressions
+
+    def expr(self, n: E.Node, scope: Scope | None) -> T:
+        m = getattr(self, "_" + type(n).__name__, None)
+        if m is None:
+            raise RenderError(f"{type(n).__name__} is not supported")
+        result: T = m(n, scope)
+        return result
+
+    def _Paren(self, n: E.Paren, scope: Scope | None) -> T:
+        return self.expr(n.arg, scope)
+
+    def _Src(self, n: E.Src, scope: Scope | None) -> T:
+        return self.expr(n.arg, scope)
+
+    def _Const(self, n: E.Const, scope: Scope | None) -> T:
+        if n.kind == "str":
+            return TConst(unknown(), n.value)
+        if n.kind == "null":
+            return TConst(unknown(), None)
+        if n.kind == "bool":
+            return TConst(_t("bool"), n.value)
+        if n.kind == "bits":
+            return TConst(_t("bit"), n.value)
+        v = n.value or "0"
+        if re.fullmatch(r"-?\d+", v):
+            i = int(v)
+            if -(2**31) <= i < 2**31:
+                return TConst(_t("int4"), str(i))
+            if -(2**63) <= i < 2**63:
+                return TConst(_t("int8"), str(i))
+        return TConst(_t("numeric"), _normalize_numeric(v))
+
+    def _Param(self, n: E.Param, scope: Scope | None) -> T:
+        raise RenderError("parameters are not supported")
+
+    def _ColumnRef(self, n: E.ColumnRef, scope: Scope | None) -> T:
+        names = n.names
+        if self.domain_type is not None and names == ("value",):
+            return TVar("VALUE", "", self.domain_type, self.domain_type.base_mods, None)
+        if names[-1] == "*":
+            raise RenderError("* is not supported in an expression")
+        s = scope
+        while s is not None:
+            found = self._lookup_column(names, s)
+            if found is not None:
+                return found
+            s = s.parent
+        if len(names) == 1:
+            # A whole-row reference to a table alias (``select t from t``).
+            s = scope
+            while s is not None:
+                for entry in s.entries:
+                    if entry.refname == names[0] and entry.relation is not None:
+                        t = self.catalog.find_type(entry.relation)
+                        if t is not None:
+                            return TWholeRow(entry.refname, t)
+                s = s.parent
+        raise RenderError(f'column "{".".join(names)}" does not exist')
+
+    def _lookup_column(self, names: tuple[str, ...], s: Scope) -> T | None:
+        col = names[-1]
+        qual = names[:-1]
+        for entry in s.entries:
+            if qual:
+                if entry.refname != qual[-1]:
+                    continue
+                if len(qual) > 1 and entry.relation is not None and entry.relation[0] != qual[-2]:
+                    continue
+            for i, c in enumerate(entry.columns):
+                if c.name == col:
+                    return TVar(c.name, entry.refname, c.type, c.mods, entry.origins[i])
+        return None
+
+    def _TypeCast(self, n: E.TypeCast, scope: Scope | None) -> T:
+        target = self.resolve_type(n.type)
+        mods = self.type_mods(n.type, target)
+        arg = self.expr(n.arg, scope)
+        if isinstance(arg, TConst) and is_unknown(arg.type):
+            out = self._coerce_unknown(arg, target, mods, True)
+            if n.type.interval_fields and isinstance(out, TConst):
+                out = TCast(out, target, mods, False) if mods else out
+            return out
+        if (
+            isinstance(n.arg, E.ArrayLit)
+            and target.kind == "array"
+            and isinstance(arg, TArray)
+            and not arg.items
+        ):
+            arg.type = target
+            return arg
+        return self.coerce(arg, target, mods, "e", explicit=True)
+
+    def _Collate(self, n: E.Collate, scope: Scope | None) -> T:
+        arg = self.expr(n.arg, scope)
+        if isinstance(arg, TConst) and is_unknown(arg.type):
+            arg = self._coerce_unknown(arg, _t("text"), (), False)
+        name = ".".join(quote_ident(p) for p in n.collation)
+        return TCollate(arg, name)
+
+    def _BoolOp(self, n: E.BoolOp, scope: Scope | None) -> T:
+        args = [self.coerce(self.expr(a, scope), _t("bool")) for a in n.args]
+        if n.op == "NOT":
+            return TBool("NOT", args)
+        flat: list[T] = []
+        for a in args:
+            # The analyzer keeps nested AND/OR as written; only the parser flattens.
+            flat.append(a)
+        return TBool(n.op, flat)
+
+    def _Test(self, n: E.Test, scope: Scope | None) -> T:
+        arg = self.expr(n.arg, scope)
+        if n.what.endswith(("TRUE", "FALSE", "UNKNOWN")):
+            arg = self.coerce(arg, _t("bool"))
+        elif isinstance(arg, TConst) and is_unknown(arg.type):
+            arg = self._coerce_unknown(arg, _t("text"), (), False)
+        return TTest(arg, n.what)
+
+    def _Distinct(self, n: E.Distinct, scope: Scope | None) -> T:
+        op = self.operator("=", self.expr(n.left, scope), self.expr(n.right, scope))
+        assert isinstance(op, TOp) and op.left is not None
+        return TDistinct(op.left, op.right, n.negated)
+
+    def _Op(self, n: E.Op, scope: Scope | None) -> T:
+        right = self.expr(n.right, scope)
+        left = self.expr(n.left, scope) if n.left is not None else None
+        return self.operator(n.name, left, right, n.schema)
+
+    def _AtTimeZone(self, n: E.AtTimeZone, scope: Scope | None) -> T:
+        arg = self.expr(n.arg, scope)
+        zone = self.expr(n.zone, scope)
+        f = self.call(("timezone",), [zone, arg], [], syntax="AT TIME ZONE")
+        return f
+
+    def _Like(self, n: E.Like, scope: Scope | None) -> T:
+        ops = {"LIKE": "~~", "ILIKE": "~~*", "SIMILAR": "~"}
+        name = ops[n.kind]
+        if n.negated:
+            name = "!" + name
+        left = self.expr(n.arg, scope)
+        pattern = self.expr(n.pattern, scope)
+        if n.kind == "SIMILAR":
+            esc = [self.expr(n.escape, scope)] if n.escape is not None else []
+            pattern = self.call(("similar_to_escape",), [pattern, *esc], [])
+        elif n.escape is not None:
+            pattern = self.call(("like_escape",), [pattern, self.expr(n.escape, scope)], [])
+        return self.operator(name, left, pattern)
+
+    def _Between(self, n: E.Between, scope: Scope | None) -> T:
+        if n.symmetric:
+            raise RenderError("BETWEEN SYMMETRIC is not supported")
+        # Postgres rewrites BETWEEN into two comparisons.
+        if n.negated:
+            lo = self.operator("<", self.expr(n.arg, scope), self.expr(n.low, scope))
+            hi = self.operator(">", self.expr(n.arg, scope), self.expr(n.high, scope))
+            return TBool("OR", [lo, hi])
+        lo = self.operator(">=", self.expr(n.arg, scope), self.expr(n.low, scope))
+        hi = self.operator("<=", self.expr(n.arg, scope), self.expr(n.high, scope))
+        return TBool("AND", [lo, hi])
+
+    def _InList(self, n: E.InList, scope: Scope | None) -> T:
+        left = self.expr(n.arg, scope)
+        items = [self.expr(i, scope) for i in n.items]
+        opname = "<>" if n.negated else "="
+        if len(items) == 1:
+            return self.operator(opname, left, items[0])
+        all_types = [left.type] + [i.type for i in items]
+        try:
+            common = select_common_type(all_types)
+        except RenderError:
+            common = None
+        if common is not None and not any(isinstance(i, TVar) and False for i in items):
+            elems = [self.coerce(i, common) for i in items]
+            arr = TArray(elems, common.array_of())
+            return self.scalar_array_op(opname, left, arr, not n.negated)
+        ors = [self.operator(opname, self.expr(n.arg, scope), i) for i in items]
+        return TBool("AND" if n.negated else "OR", ors)
+
+    def _AnyAll(self, n: E.AnyAll, scope: Scope | None) -> T:
+        left = self.expr(n.left, scope)
+        right = self.expr(n.right, scope)
+        return self.scalar_array_op(n.op, left, right, n.quantifier == "ANY")
+
+    def scalar_array_op(self, opname: str, left: T, right: T, use_or: bool) -> T:
+        if isinstance(right, TConst) and is_unknown(right.type):
+            # '{a,b}' on the right: an array of the left operand's type.
+            right = self._coerce_unknown(
+                right, left.type.array_of() if not is_unknown(left.type) else _t("_text"), (), False
+            )
+        rtype = right.type.base_type()
+        if rtype.kind != "array" or rtype.elem is None:
+            raise RenderError("op ANY/ALL (array) requires an array on the right")
+        elem_holder = TConst(rtype.elem, "x")
+        op = self._select_operator(opname, left, elem_holder)
+        if op is None:
+            raise RenderError(
+                f"operator does not exist: {left.type.name} {opname} {rtype.elem.name}"
+            )
+        lt, rt, _res, schema = op
+        left_c = self.coerce(left, lt)
+        right_c = right
+        if not same_type(rtype.elem, rt):
+            right_c = self.coerce(right, rt.array_of())
+        return TScalarArrayOp(opname, schema, use_or, left_c, right_c)
+
+    def _Case(self, n: E.Case, scope: Scope | None) -> T:
+        arg = self.expr(n.arg, scope) if n.arg is not None else None
+        whens: list[tuple[T, T]] = []
+        for cond, res in n.whens:
+            c = self.expr(cond, scope)
+            c = self.operator("=", arg, c) if arg is not None else self.coerce(c, _t("bool"))
+            whens.append((c, self.expr(res, scope)))
+        default = self.expr(n.default, scope) if n.default is not None else None
+        results = [r for _, r in whens] + ([default] if default is not None else [])
+        common = select_common_type([r.type for r in results])
+        mods = common_mods(results, common)
+        whens = [(c, self.coerce(r, common)) for c, r in whens]
+        if default is not None:
+            default = self.coerce(default, common)
+        if arg is not None:
+            # Printed as CASE arg WHEN val: keep the comparison's right side.
+            pass
+        return TCase(arg, whens, default, common, mods)
+
+    def _ArrayLit(self, n: E.ArrayLit, scope: Scope | None) -> T:
+        items = [self.expr(i, scope) for i in n.items]
+        if not items:
+            return TArray([], unknown())
+        nested = all(isinstance(i, TArray) for i in items)
+        if nested:
+            elem_types = [
+                i.type.elem or unknown() if i.type.kind == "array" else i.type for i in items
+            ]
+            common = select_common_type(elem_types)
+            arr = common.array_of()
+            items = [
+                self.coerce(i, arr) if not isinstance(i, TArray) else self._retype_array(i, common)
+                for i in items
+            ]
+            return TArray(items, arr, nested=True)
+        common = select_common_type([i.type for i in items])
+        return TArray([self.coerce(i, common) for i in items], common.array_of())
+
+    def _retype_array(self, a: TArray, elem: PgType) -> TArray:
+        if a.nested:
+            return TArray(
+                [self._retype_array(i, elem) if isinstance(i, TArray) else i for i in a.items],
+                elem.array_of(),
+                True,
+            )
+        return TArray([self.coerce(i, elem) for i in a.items], elem.array_of())
+
+    def _Row(self, n: E.Row, scope: Scope | None) -> T:
+        items = [self.expr(i, scope) for i in n.items]
+        items = [
+            self._coerce_unknown(i, _t("text"), (), False)
+            if isinstance(i, TConst) and is_unknown(i.type)
+            else i
+            for i in items
+        ]
+        return TRow(items, n.explicit)
+
+    def _SpecialFunc(self, n: E.SpecialFunc, scope: Scope | None) -> T:
+        name = n.name
+        if name in _VALUE_FUNC_TYPES:
+            t = _t(_VALUE_FUNC_TYPES[name])
+            return TValueFunc(name, n.detail, t, (n.detail,) if n.detail else ())
+        args = [self.expr(a, scope) for a in n.args]
+        if name in ("COALESCE", "GREATEST", "LEAST"):
+            common = select_common_type([a.type for a in args])
+            mods = common_mods(args, common)
+            return TMulti(name, [self.coerce(a, common) for a in args], common, mods)
+        if name == "NULLIF":
+            op = self.operator("=", args[0], args[1])
+            assert isinstance(op, TOp) and op.left is not None
+            return TMulti(name, [op.left, op.right], op.left.type, op.left.mods)
+        if name == "EXTRACT":
+            field_ = TConst(_t("text"), n.detail)
+            return self.call(("extract",), [field_, args[0]], [], syntax="EXTRACT")
+        if name == "TRIM":
+            fname = {"both": "btrim", "leading": "ltrim", "trailing": "rtrim"}[n.detail or "both"]
+            return self.call((fname,), args, [], syntax="TRIM " + (n.detail or "both").upper())
+        if name == "POSITION":
+            # POSITION(sub IN str) calls position(str, sub).
+            return self.call(("position",), [args[1], args[0]], [], syntax=name)
+        if name in _SQL_SYNTAX_FUNCS:
+            return self.call((_SQL_SYNTAX_FUNCS[name],), args, [], syntax=name)
+        raise RenderError(f"{name} is not supported")
+
+    def _Indirection(self, n: E.Indirection, scope: Scope | None) -> T:
+        arg = self.expr(n.arg, scope)
+        path: list[str | tuple[T | None, T | None, bool]] = []
+        t = arg.type
+        for i, step in enumerate(n.path):
+            if isinstance(step, str):
+                if step == "*":
+                    raise RenderError("(x).* is not supported")
+                rel = None
+                b = t.base_type()
+                if b.kind in ("composite", "relation"):
+                    rel = self.catalog.find_relation((b.schema, b.name))
+                col = None
+                if rel is not None:
+                    col = next((c for c in rel.columns if c.name == step), None)
+                if col is None:
+                    raise RenderError(f'field "{step}" not found')
+                path.append(step)
+                t = col.type
+            else:
+                lo, hi = step
+                is_slice = n.slices[i] if i < len(n.slices) else False
+                lo_t = self.coerce(self.expr(lo, scope), _t("int4")) if lo is not None else None
+                hi_t = self.coerce(self.expr(hi, scope), _t("int4")) if hi is not None else None
+                path.append((lo_t, hi_t, is_slice))
+                b = t.base_type()
+                if b.is_builtin and b.name in ("jsonb",):
+                    raise RenderError("jsonb subscripting is not supported")
+                if not is_slice and b.kind == "array" and b.elem is not None:
+                    t = b.elem
+        return TIndirection(arg, path, t)
+
+    def _SubLink(self, n: E.SubLink, scope: Scope | None) -> T:
+        q = self.query(n.query, scope)
+        if n.kind == "EXISTS":
+            return TSubLink("EXISTS", q, _t("bool"))
+        if n.kind == "ARRAY":
+            t = q.targets[0].expr.type if q.targets else unknown()
+            return TSubLink("ARRAY", q, t.array_of())
+        if n.kind == "EXPR":
+            if not q.targets:
+                raise RenderError("subquery has no columns")
+            t0 = q.targets[0].expr
+            return TSubLink("EXPR", q, t0.type)
+        assert n.test is not None
+        test = self.expr(n.test, scope)
+        if not q.targets:
+            raise RenderError("subquery has no columns")
+        col = q.targets[0].expr
+        op = self._select_operator(n.op, test, col)
+        if op is None:
+            raise RenderError(f"operator does not exist: {n.op}")
+        lt, rt, _res, _schema = op
+        test = self.coerce(test, lt)
+        if not same_type(col.type, rt):
+            q.targets[0] = TTarget(self.coerce(col, rt), q.targets[0].name, q.targets[0].origin)
+        kind = "ANY" if n.kind in ("IN", "ANY") else "ALL"
+        return TSubLink(kind, q, _t("bool"), test, n.op if n.kind != "IN" else "IN")
+
+    def _FuncCall(self, n: E.FuncCall, scope: Scope | None) -> T:
+        if n.over is not None:
+            self.saw_window = True
+        if n.star:
+            f = self.call(n.name, [], [], agg=n)
+            self.saw_aggregate = True
+            return f
+        args = [self.expr(a, scope) for a in n.args]
+        f = self.call(n.name, args, list(n.arg_names), variadic=n.variadic, agg=n)
+        if n.filter is not None or n.order_by or n.distinct or n.within_group:
+            self.saw_aggregate = True
+        return f
+
+    # ---------------------------------------------------------------- resolution
+
+    def _builtin_sigs(self, name: str) -> list[FuncSig]:
+        return list(_builtin_sigs(name))
+
+    def candidates(self, names: tuple[str, ...]) -> list[FuncSig]:
+        if len(names) >= 2 and names[-2] == PG_CATALOG:
+            return self._builtin_sigs(names[-1])
+        user = self.catalog.find_functions(names[-2:])
+        if len(names) == 1:
+            b = self._builtin_sigs(names[0])
+            return b + user if self.catalog.builtins_first() else user + b
+        return user
+
+    def call(
+        self,
+        names: tuple[str, ...],
+        args: list[T],
+        arg_names: Sequence[str | None],
+        *,
+        variadic: bool = False,
+        syntax: str = "",
+        agg: E.FuncCall | None = None,
+    ) -> T:
+        cands = self.candidates(names)
+        if not cands:
+            raise RenderError(f"function {'.'.join(names)}() does not exist")
+        if agg is not None and agg.star:
+            cands = [c for c in cands if not c.args and c.kind == "a"]
+            if not cands:
+                raise RenderError(f"{names[-1]}(*) is not an aggregate")
+            sig = cands[0]
+            return TFunc(sig.schema, sig.name, [], sig.result, agg=agg)
+        named = any(n is not None for n in arg_names)
+        key = None
+        if all(c.schema == PG_CATALOG for c in cands):
+            # Built-in overloads never change: the choice depends on the types only.
+            key = (names[-1], tuple(a.type for a in args), tuple(arg_names), variadic)
+        if key is not None and key in _FUNCTION_CACHE:
+            chosen = _FUNCTION_CACHE[key]
+        else:
+            chosen = self._select_function(cands, args, list(arg_names) if named else [], variadic)
+            if key is not None:
+                if len(_FUNCTION_CACHE) > 50_000:
+                    _FUNCTION_CACHE.clear()
+                _FUNCTION_CACHE[key] = chosen
+        if chosen is None:
+            raise RenderError(
+                f"function {'.'.join(names)}({', '.join(a.type.name for a in args)}) does not exist"
+            )
+        sig, param_types, _expanded = chosen
+        if sig.kind == "a":
+            self.saw_aggregate = True
+        if sig.kind == "w":
+            self.saw_window = True
+        bound = self._bind_polymorphic(param_types, args)
+        coerced = []
+        for a, p in zip(args, param_types, strict=False):
+            target = self._subst(p, bound)
+            coerced.append(
+                self.coerce(a, target)
+                if not (target.is_builtin and target.name == "any")
+                else self._any_arg(a)
+            )
+        result = self._subst(sig.result, bound)
+        if is_poly(result):
+            result = _t("text")
+        return TFunc(
+            sig.schema,
+            sig.name,
+            coerced,
+            result,
+            arg_names=arg_names if named else (),
+            variadic=variadic,
+            syntax=syntax,
+            agg=agg,
+        )
+
+    def _any_arg(self, a: T) -> T:
+        # An argument declared "any" keeps its type, unknown literals included.
+        return a
+
+    def _select_function(
+        self, cands: list[FuncSig], args: list[T], arg_names: list[str | None], variadic_call: bool
+    ) -> tuple[FuncSig, list[PgType], bool] | None:
+        nargs = len(args)
+        options: list[tuple[FuncSig, list[PgType], bool]] = []
+        for sig in cands:
+            params = list(sig.args)
+            if arg_names:
+                mapped = self._map_named(sig, arg_names, nargs)
+                if mapped is None:
+                    continue
+                options.append((sig, mapped, False))
+                continue
+            if len(params) == nargs:
+                options.append((sig, params, False))
+            elif sig.variadic and not variadic_call and nargs >= len(params) - 1:
+                elem = params[-1].elem if params[-1].kind == "array" else params[-1]
+                assert elem is not None
+                expanded = params[:-1] + [elem] * (nargs - len(params) + 1)
+                options.append((sig, expanded, True))
+            elif len(params) > nargs >= len(params) - sig.ndefaults:
+                options.append((sig, params[:nargs], False))
+        types = [a.type for a in args]
+        options = [o for o in options if poly_consistent(o[1], types)]
+        return select_candidate(options, types)
+
+    def _map_named(
+        self, sig: FuncSig, arg_names: list[str | None], nargs: int
+    ) -> list[PgType] | None:
+        params = list(sig.args)
+        names = list(sig.arg_names) + [""] * (len(params) - len(sig.arg_names))
+        result: list[PgType] = []
+        used: set[int] = set()
+        for i, n in enumerate(arg_names):
+            if n is None:
+                if i >= len(params):
+                    return None
+                result.append(params[i])
+                used.add(i)
+            else:
+                if n not in names:
+                    return None
+                j = names.index(n)
+                result.append(params[j])
+                used.add(j)
+        missing = [j for j in range(len(params)) if j not in used]
+        if any(j < len(params) - sig.ndefaults for j in missing):
+            return None
+        return result
+
+    def _bind_polymorphic(self, params: list[PgType], args: list[T]) -> dict[str, PgType]:
+        bound: dict[str, PgType] = {}
+        elem_types: list[PgType] = []
+        compat: list[PgType] = []
+        for p, a in zip(params, args, strict=False):
+            if not is_poly(p) or is_unknown(a.type):
+                continue
+            b = a.type.base_type()
+            if p.name.startswith("anycompatible"):
+                compat.append(
+                    b.elem if p.name == "anycompatiblearray" and b.elem is not None else b
+                )
+                continue
+            if p.name in ("anyarray",):
+                if b.elem is not None:
+                    elem_types.append(b.elem)
+            elif p.name in ("anyrange", "anymultirange"):
+                continue
+            else:
+                elem_types.append(b)
+        if elem_types:
+            bound["anyelement"] = elem_types[0]
+        elif any(is_poly(p) and not p.name.startswith("anycompatible") for p in params):
+            bound["anyelement"] = _t("text")
+        if compat:
+            bound["anycompatible"] = select_common_type(compat)
+        elif any(p.name.startswith("anycompatible") for p in params if is_poly(p)):
+            bound["anycompatible"] = _t("text")
+        return bound
+
+    def _subst(self, p: PgType, bound: dict[str, PgType]) -> PgType:
+        if not is_poly(p):
+            return p
+        if p.name.startswith("anycompatible"):
+            base = bound.get("anycompatible", _t("text"))
+            return base.array_of() if p.name == "anycompatiblearray" else base
+        base = bound.get("anyelement", _t("text"))
+        if p.name == "anyarray":
+            return base.array_of()
+        return base
+
+    def _select_operator(
+        self, name: str, left: T | None, right: T
+    ) -> tuple[PgType, PgType, PgType, str] | None:
+        # Operators are built-in only, so the choice depends on the types alone.
+        key = (name, left.type if left is not None else None, right.type)
+        try:
+            return _OPERATOR_CACHE[key]
+        except KeyError:
+            pass
+        result = self._resolve_operator(name, left, right)
+        if len(_OPERATOR_CACHE) > 50_000:
+            _OPERATOR_CACHE.clear()
+        _OPERATOR_CACHE[key] = result
+        return result
+
+    def _resolve_operator(
+        self, name: str, left: T | None, right: T
+    ) -> tuple[PgType, PgType, PgType, str] | None:
+        options = [
+            (sig, list(params), False) for sig, params in _operator_sigs(name, left is None)
+        ]
+        types = [right.type] if left is None else [left.type, right.type]
+        options = [o for o in options if poly_consistent(o[1], types)]
+        # An unknown operand first tries the other operand's type (oper_select_candidate).
+        if left is not None and (is_unknown(left.type) != is_unknown(right.type)):
+            known = right.type if is_unknown(left.type) else left.type
+            kb = known.base_type()
+            for sig, params, _ in options:
+                if same_type(params[0], kb) and same_type(params[1], kb):
+                    return params[0], params[1], sig.result, PG_CATALOG
+        chosen = select_candidate(options, types)
+        if chosen is None:
+            return None
+        sig, params, _ = chosen
+        bound = self._bind_polymorphic(params, [right] if left is None else [left, right])
+        ps = [self._subst(p, bound) for p in params]
+        res = self._subst(sig.result, bound)
+        if left is None:
+            return ps[0], ps[0], res, PG_CATALOG
+        return ps[0], ps[1], res, PG_CATALOG
+
+    def operator(self, name: str, left: T | None, right: T, schema: str | None = None) -> T:
+        op = self._select_operator(name, left, right)
+        if op is None:
+            ln = left.type.name if left is not None else ""
+            raise RenderError(f"operator does not exist: {ln} {name} {right.type.name}")
+        lt, rt, res, sch = op
+        left_c = self.coerce(left, lt) if left is not None else None
+        right_c = self.coerce(right, rt)
+        return TOp(name, sch, left_c, right_c, res)
+
+    # ---------------------------------------------------------------- queries
+
+    def query(self, q: E.Query, outer: Scope | None) -> TQuery:
+        ctes: dict[str, RangeEntry] = {}
+        withs: list[tuple[str, tuple[str, ...], TQuery]] = []
+        scope_for_ctes = Scope([], outer, ctes)
+        for name, cols, sub in q.with_:
+            tq = self.query(sub, scope_for_ctes)
+            entry = self._entry_from_query(name, tq, cols, "cte")
+            ctes[name] = entry
+            withs.append((name, cols, tq))
+        body = self._body(q.body, outer, ctes)
+        order: list[tuple[T, bool, str]] = []
+        if q.order_by:
+            oscope = body_scope = getattr(body, "_scope", None)
+            for sb in q.order_by:
+                order.append((self._order_expr(sb.expr, body, oscope or outer), sb.desc, sb.nulls))
+            del body_scope
+        limit = self.coerce(self.expr(q.limit, outer), _t("int8")) if q.limit is not None else None
+        offset = (
+            self.coerce(self.expr(q.offset, outer), _t("int8")) if q.offset is not None else None
+        )
+        return TQuery(body, withs, order, limit, offset, q.recursive)
+
+    def _order_expr(self, n: E.Node, body: TQueryBody, scope: Scope | None) -> T:
+        # ORDER BY may name an output column or give its position.
+        if isinstance(n, E.ColumnRef) and len(n.names) == 1:
+            for t in body.targets:
+                if t.name == n.names[0]:
+                    return t.expr
+        if isinstance(n, E.Const) and n.kind == "num" and n.value and n.value.isdigit():
+            idx = int(n.value) - 1
+            if 0 <= idx < len(body.targets):
+                return body.targets[idx].expr
+        return self.expr(n, scope)
+
+    def _entry_from_query(
+        self, name: str, tq: TQuery, cols: tuple[str, ...], kind: str
+    ) -> RangeEntry:
+        columns = []
+        origins = []
+        for i, t in enumerate(tq.targets):
+            cname = cols[i] if i < len(cols) else t.name
+            columns.append(ColumnInfo(cname, t.expr.type, t.expr.mods))
+            origins.append(t.origin)
+        return RangeEntry(name, columns, origins, kind)
+
+    def _body(self, b: E.QueryBody, outer: Scope | None, ctes: dict[str, RangeEntry]) -> TQueryBody:
+        if isinstance(b, E.SetOp):
+            left = self._body(b.left, outer, ctes)
+            right = self._body(b.right, outer, ctes)
+            targets = []
+            for lt, rt in zip(left.targets, right.targets, strict=False):
+                common = select_common_type([lt.expr.type, rt.expr.type])
+                mods = common_mods([lt.expr, rt.expr], common)
+                e = self.coerce(lt.expr, common) if not same_type(lt.expr.type, common) else lt.expr
+                rtc = (
+                    self.coerce(rt.expr, common) if not same_type(rt.expr.type, common) else rt.expr
+                )
+                lt.expr = e
+                rt.expr = rtc
+                holder = TConst(common, None, mods)
+                targets.append(TTarget(holder, lt.name, None))
+            return TSetOp(b.op, b.all, left, right, targets)
+        return self._select(b, outer, ctes)
+
+    def _select(self, s: E.Select, outer: Scope | None, ctes: dict[str, RangeEntry]) -> TSelect:
+        scope = Scope([], outer, ctes)
+        saved = (self.saw_aggregate, self.saw_window)
+        self.saw_aggregate = self.saw_window = False
+        if s.values:
+            rows = [[self.expr(e, scope) for e in row] for row in s.values]
+            ncols = len(rows[0]) if rows else 0
+            value_targets = []
+            for i in range(ncols):
+                col = [r[i] for r in rows if i < len(r)]
+                common = select_common_type([c.type for c in col])
+                for r in rows:
+                    if i < len(r):
+                        r[i] = self.coerce(r[i], common)
+                value_targets.append(TTarget(TConst(common, None), f"column{i + 1}"))
+            self.saw_aggregate, self.saw_window = saved
+            return TSelect(value_targets, [], None, [], None, False, [], rows)
+        froms = [self._from(f, scope) for f in s.from_]
+        targets: list[TTarget] = []
+        for tg in s.targets:
+            if isinstance(tg.expr, E.ColumnRef) and tg.expr.names[-1] == "*":
+                targets.extend(self._star(tg.expr.names[:-1], scope))
+                continue
+            e = self.expr(tg.expr, scope)
+            if isinstance(e, TConst) and is_unknown(e.type):
+                e = self._coerce_unknown(e, _t("text"), (), False)
+            name = tg.alias or figure_colname(tg.expr)
+            origin = e.origin if isinstance(e, TVar) else None
+            targets.append(TTarget(e, name, origin))
+        where = self.coerce(self.expr(s.where, scope), _t("bool")) if s.where is not None else None
+        group = [self._group_expr(g, targets, scope) for g in s.group_by]
+        having = (
+            self.coerce(self.expr(s.having, scope), _t("bool")) if s.having is not None else None
+        )
+        don = [self.expr(d, scope) for d in s.distinct_on]
+        sel = TSelect(targets, froms, where, group, having, s.distinct, don, [])
+        sel.has_aggs = self.saw_aggregate
+        sel.has_windows = self.saw_window
+        self.saw_aggregate = saved[0] or self.saw_aggregate
+        self.saw_window = saved[1] or self.saw_window
+        sel._scope = scope  # type: ignore[attr-defined]
+        return sel
+
+    def _group_expr(self, n: E.Node, targets: list[TTarget], scope: Scope) -> T:
+        if isinstance(n, E.Const) and n.kind == "num" and n.value and n.value.isdigit():
+            idx = int(n.value) - 1
+            if 0 <= idx < len(targets):
+                return targets[idx].expr
+        if isinstance(n, E.ColumnRef) and len(n.names) == 1:
+            try:
+                return self.expr(n, scope)
+            except RenderError:
+                for t in targets:
+                    if t.name == n.names[0]:
+                        return t.expr
+                raise
+        return self.expr(n, scope)
+
+    def _star(self, qual: tuple[str, ...], scope: Scope) -> list[TTarget]:
+        out: list[TTarget] = []
+        entries = scope.entries
+        if qual:
+            entries = [e for e in entries if e.refname == qual[-1]]
+            if not entries:
+                raise RenderError(f'missing FROM-clause entry for table "{qual[-1]}"')
+        for entry in entries:
+            if entry.kind == "join":
+                continue
+            for i, c in enumerate(entry.columns):
+                v = TVar(c.name, entry.refname, c.type, c.mods, entry.origins[i])
+                out.append(TTarget(v, c.name, entry.origins[i]))
+        return out
+
+    def _from(self, f: E.FromItem, scope: Scope) -> TFrom:
+        if isinstance(f, E.RangeVar):
+            names = f.names
+            if len(names) == 1 and names[0] in scope.ctes:
+                cte = scope.ctes[names[0]]
+                entry = RangeEntry(
+                    f.alias or names[0], list(cte.columns), list(cte.origins), "cte", alias=f.alias
+                )
+                entry.relation = None
+                scope.entries.append(entry)
+                return TFrom(entry)
+            s = scope.parent
+            while s is not None:
+                if len(names) == 1 and names[0] in s.ctes:
+                    cte = s.ctes[names[0]]
+                    entry = RangeEntry(
+                        f.alias or names[0],
+                        list(cte.columns),
+                        list(cte.origins),
+                        "cte",
+                        alias=f.alias,
+                    )
+                    scope.entries.append(entry)
+                    return TFrom(entry)
+                s = s.parent
+            rel = self.catalog.find_relation(names)
+            if rel is None:
+                raise RenderError(f'relation "{".".join(names)}" does not exist')
+            cols = list(rel.columns)
+            if f.col_aliases:
+                cols = [
+                    ColumnInfo(f.col_aliases[i], c.type, c.mods) if i < len(f.col_aliases) else c
+                    for i, c in enumerate(cols)
+                ]
+            origins: list[tuple[str, str, str] | None] = [
+                (rel.schema, rel.name, c.name) for c in rel.columns
+            ]
+            entry = RangeEntry(
+                f.alias or rel.name,
+                cols,
+                origins,
+                "relation",
+                (rel.schema, rel.name),
+                rel.kind,
+                f.alias,
+                f.col_aliases,
+            )
+            scope.entries.append(entry)
+            return TFrom(entry, only=f.only)
+        if isinstance(f, E.RangeSubselect):
+            sub_scope = scope if f.lateral else Scope([], scope.parent, scope.ctes)
+            tq = self.query(f.query, sub_scope)
+            entry = self._entry_from_query(
+                f.alias or "unnamed_subquery", tq, f.col_aliases, "subquery"
+            )
+            entry.alias = f.alias
+            entry.col_aliases = f.col_aliases
+            scope.entries.append(entry)
+            return TFrom(entry, subquery=tq, lateral=f.lateral)
+        if isinstance(f, E.RangeFunction):
+            call = self.expr(f.call, scope)
+            if not isinstance(call, TFunc):
+                raise RenderError("unsupported function in FROM")
+            name = f.alias or call.name
+            fcols: list[ColumnInfo] = []
+            sigs = [s for s in self.candidates((call.schema, call.name)) if s.out_columns]
+            if sigs:
+                fcols = [ColumnInfo(n, t) for n, t in sigs[0].out_columns]
+            else:
+                b = call.type.base_type()
+                rel = (
+                    self.catalog.find_relation((b.schema, b.name))
+                    if b.kind in ("relation", "composite")
+                    else None
+                )
+                if rel is not None:
+                    fcols = list(rel.columns)
+                else:
+                    fcols = [ColumnInfo(f.col_aliases[0] if f.col_aliases else name, call.type)]
+            if f.col_aliases:
+                fcols = [
+                    ColumnInfo(f.col_aliases[i], c.type, c.mods) if i < len(f.col_aliases) else c
+                    for i, c in enumerate(fcols)
+                ]
+            if f.ordinality:
+                fcols.append(ColumnInfo("ordinality", _t("int8")))
+            entry = RangeEntry(
+                name,
+                fcols,
+                [None] * len(fcols),
+                "function",
+                alias=f.alias,
+                col_aliases=f.col_aliases,
+            )
+            scope.entries.append(entry)
+            return TFrom(entry, call=call, lateral=f.lateral, ordinality=f.ordinality)
+        assert isinstance(f, E.Join)
+        left = self._from(f.left, scope)
+        right = self._from(f.right, scope)
+        on = self.coerce(self.expr(f.on, scope), _t("bool")) if f.on is not None else None
+        return TFrom(None, join=(f.kind, left, right, on, f.using, f.natural))
+
+
+_FUNCTION_CACHE: dict[
+    tuple[str, tuple[PgType, ...], tuple[str | None, ...], bool],
+    tuple[FuncSig, list[PgType], bool] | None,
+] = {}
+_OPERATOR_CACHE: dict[
+    tuple[str, PgType | None, PgType], tuple[PgType, PgType, PgType, str] | None
+] = {}
+
+
+@cache
+def _operator_sigs(name: str, prefix: bool) -> tuple[tuple[FuncSig, tuple[PgType, ...]], ...]:
+    out = []
+    for o in builtins().operators.get(name, ()):
+        if (o.left == "") != prefix:
+            continue
+        params = (builtin(o.right),) if prefix else (builtin(o.left), builtin(o.right))
+        out.append((FuncSig(PG_CATALOG, name, params, result=builtin(o.result)), params))
+    return tuple(out)
+
+
+@cache
+def _builtin_sigs(name: str) -> tuple[FuncSig, ...]:
+    return tuple(sig for p in builtins().procs.get(name, ()) if (sig := _proc_sig(p)) is not None)
+
+
+def _proc_sig(p: Proc) -> FuncSig | None:
+    try:
+        args = tuple(builtin(a) for a in p.args)
+        result = builtin(p.result)
+    except KeyError:
+        return None
+    return FuncSig(
+        PG_CATALOG,
+        p.name,
+        args,
+        (),
+        variadic=bool(p.variadic),
+        ndefaults=p.ndefaults,
+        result=result,
+        retset=p.retset,
+        kind=p.kind,
+    )
+
+
+def poly_consistent(params: Sequence[PgType], types: Sequence[PgType]) -> bool:
+    """check_generic_type_consistency: polymorphic parameters must agree."""
+    elems: list[PgType] = []
+    compat: list[PgType] = []
+    for p, t in zip(params, types, strict=False):
+        if not is_poly(p) or is_unknown(t):
+            continue
+        b = t.base_type()
+        name = p.name
+        if name.startswith("anycompatible"):
+            if name == "anycompatiblearray":
+                if b.kind != "array" or b.elem is None:
+                    return False
+                compat.append(b.elem)
+            else:
+                if name == "anycompatiblenonarray" and b.kind == "array":
+                    return False
+                compat.append(b)
+        elif name == "anyarray":
+            if b.kind != "array" or b.elem is None:
+                return False
+            elems.append(b.elem)
+        elif name in ("anyelement", "anynonarray", "anyenum"):
+            if name == "anynonarray" and b.kind == "array":
+                return False
+            elems.append(b)
+    if any(not same_type(e, elems[0]) for e in elems[1:]):
+        return False
+    if compat:
+        try:
+            select_common_type(compat)
+        except RenderError:
+            return False
+    return True
+
+
+def select_candidate(
+    options: list[tuple[FuncSig, list[PgType], bool]], types: list[PgType]
+) -> tuple[FuncSig, list[PgType], bool] | None:
+    """``func_select_candidate``: narrow overloads the way Postgres does."""
+    if not options:
+        return None
+    # Exact match on every known argument (unknowns match anything).
+    exact = [
+        o
+        for o in options
+        if all(is_unknown(t) or same_type(t, p) for t, p in zip(types, o[1], strict=False))
+        and not any(is_unknown(t) for t in types)
+    ]
+    if len(exact) >= 1:
+        return _prefer_unexpanded(exact)
+    viable = [
+        o for o in options if all(can_coerce(t, p) for t, p in zip(types, o[1], strict=False))
+    ]
+    if not viable:
+        return None
+    if len(viable) == 1:
+        return viable[0]
+    base_types = [t.base_type() if not is_unknown(t) else t for t in types]
+
+    def exact_count(o: tuple[FuncSig, list[PgType], bool]) -> int:
+        return sum(
+            1
+            for t, p in zip(base_types, o[1], strict=False)
+            if not is_unknown(t) and same_type(t, p)
+        )
+
+    best = max(exact_count(o) for o in viable)
+    viable = [o for o in viable if exact_count(o) == best]
+    if len(viable) == 1:
+        return viable[0]
+
+    def preferred_count(o: tuple[FuncSig, list[PgType], bool]) -> int:
+        return sum(
+            1
+            for t, p in zip(base_types, o[1], strict=False)
+            if not is_unknown(t) and (same_type(t, p) or preferred(p))
+        )
+
+    best = max(preferred_count(o) for o in viable)
+    viable = [o for o in viable if preferred_count(o) == best]
+    if len(viable) == 1:
+        return viable[0]
+    # Unknown inputs: choose by category, preferring string, then preferred types.
+    unknown_positions = [i for i, t in enumerate(types) if is_unknown(t)]
+    if unknown_positions:
+        for i in unknown_positions:
+            cats = {category(o[1][i]) for o in viable if i < len(o[1])}
+            chosen_cat = "S" if "S" in cats else (cats.pop() if len(cats) == 1 else None)
+            if chosen_cat is None:
+                break
+            narrowed = [o for o in viable if i < len(o[1]) and category(o[1][i]) == chosen_cat]
+            prefs = [o for o in narrowed if preferred(o[1][i])]
+            viable = prefs or narrowed
+            if len(viable) == 1:
+                return viable[0]
+        known = {(t.schema, t.name) for t in base_types if not is_unknown(t)}
+        if len(known) == 1:
+            ks, kn = known.pop()
+            same = [
+                o
+                for o in viable
+                if all(
+                    same_type(p, PgType(ks, kn))
+                    for i, p in enumerate(o[1])
+                    if i in unknown_positions
+                )
+            ]
+            if len(same) == 1:
+                return same[0]
+    if len(viable) > 1:
+        nonpoly = [o for o in viable if not any(is_poly(p) for p in o[1])]
+        if len(nonpoly) == 1:
+            return nonpoly[0]
+        return _prefer_unexpanded(viable)
+    return viable[0] if viable else None
+
+
+def _prefer_unexpanded(
+    opts: list[tuple[FuncSig, list[PgType], bool]],
+) -> tuple[FuncSig, list[PgType], bool]:
+    for o in opts:
+        if not o[2]:
+            return o
+    return opts[0]
+
+
+def figure_colname(n: E.Node) -> str:
+    """FigureColname: the output name Postgres gives an unnamed target."""
+    name, _strength = _figure(n)
+    return name or "?column?"
+
+
+def _figure(n: E.Node) -> tuple[str | None, int]:
+    if isinstance(n, E.ColumnRef):
+        last = n.names[-1]
+        return (None, 0) if last == "*" else (last, 2)
+    if isinstance(n, E.Indirection):
+        for step in reversed(n.path):
+            if isinstance(step, str):
+                return (None, 0) if step == "*" else (step, 2)
+        return _figure(n.arg)
+    if isinstance(n, E.FuncCall):
+        return n.name[-1], 2
+    if isinstance(n, E.TypeCast):
+        name, strength = _figure(n.arg)
+        if strength <= 1:
+            tn = n.type
+            if tn.sql_builtin:
+                return _SQL_BUILTIN_COLNAMES.get(tn.names[0], tn.names[0]), 1
+            return tn.names[-1], 1
+        return name, strength
+    if isinstance(n, E.Collate | E.Paren):
+        return _figure(n.arg)
+    if isinstance(n, E.Case):
+        return "case", 1
+    if isinstance(n, E.ArrayLit):
+        return "array", 2
+    if isinstance(n, E.Row):
+        return "row", 2
+    if isinstance(n, E.SpecialFunc):
+        return n.name.lower(), 2
+    if isinstance(n, E.SubLink):
+        if n.kind == "EXISTS":
+            return "exists", 2
+        if n.kind == "ARRAY":
+            return "array", 2
+        if n.kind == "EXPR":
+            body = n.query.body
+            if isinstance(body, E.Select) and body.targets:
+                t = body.targets[0]
+                return (t.alias, 2) if t.alias else _figure(t.expr)
+        return None, 0
+    if isinstance(n, E.AtTimeZone):
+        return "timezone", 2
+    return None, 0
+
+
+# format_type names of SQL-grammar types, as FigureColname gives them
+# (the type name's last component as the parser saw it).
+_SQL_BUILTIN_COLNAMES = {
+    "int4": "int4",
+    "int8": "int8",
+    "int2": "int2",
+    "float4": "float4",
+    "float8": "float8",
+    "numeric": "numeric",
+    "bool": "bool",
+    "varchar": "varchar",
+    "bpchar": "bpchar",
+    "timestamp": "timestamp",
+    "timestamptz": "timestamptz",
+    "time": "time",
+    "timetz": "timetz",
+    "interval": "interval",
+    "bit": "bit",
+    "varbit": "varbit",
+}
+
+
+# --------------------------------------------------------------------------- printer
+
+PRETTYINDENT_STD = 8
+PRETTYINDENT_JOIN = 4
+
+
+class Printer:
+    """ruleutils.c's ``get_rule_expr`` for typed nodes (``pg_get_expr`` style)."""
+
+    def __init__(self, catalog: Catalog, *, pretty: bool = False, indent: bool = True) -> None:
+        self.catalog = catalog
+        #: PRETTYFLAG_PAREN: only the parentheses precedence needs.
+        self.pretty = pretty
+        #: PRETTYFLAG_INDENT: line breaks in CASE and sub-queries (pg_get_expr sets it).
+        self.indent_on = indent
+        self.varprefix = False
+        self.indent = 0
+        self.buf: list[str] = []
+
+    def fmt_type(self, t: PgType, mods: tuple[str, ...] = ()) -> str:
+        return format_type(t, mods, self.catalog.type_visible)
+
+    def render(self, e: T) -> str:
+        self.buf = []
+        self.expr(e, False)
+        return "".join(self.buf)
+
+    # -- output helpers
+    def w(self, s: str) -> None:
+        self.buf.append(s)
+
+    def keyword(self, s: str, before: int, after: int, plus: int) -> None:
+        """appendContextKeyword."""
+        if not self.indent_on:
+            self.w(s)
+            return
+        self.indent += before
+        # remove trailing spaces
+        while self.buf and self.buf[-1].endswith(" "):
+            last = self.buf.pop().rstrip(" ")
+            if last:
+                self.buf.append(last)
+                break
+        self.w("\n" + " " * (max(self.indent, 0) + plus) + s)
+        self.indent += after
+        if self.indent < 0:
+            self.indent = 0
+
+    # -- expressions
+    def open(self) -> None:
+        """An operator's own parenthesis: printed only when not pretty."""
+        if not self.pretty:
+            self.w("(")
+
+    def close(self) -> None:
+        if not self.pretty:
+            self.w(")")
+
+    def sub(self, child: T, parent: T, showimplicit: bool) -> None:
+        """get_rule_expr_paren: in pretty mode, parenthesize what is not simple."""
+        if self.pretty and not is_simple(child, parent):
+            self.w("(")
+            self.expr(child, showimplicit)
+            self.w(")")
+        else:
+            self.expr(child, showimplicit)
+
+    def expr(self, e: T, showimplicit: bool) -> None:
+        if isinstance(e, TConst):
+            self.const(e, 0)
+        elif isinstance(e, TVar):
+            if e.refname == "" and e.name == "VALUE":
+                self.w("VALUE")
+            elif self.varprefix and e.refname:
+                self.w(f"{quote_ident(e.refname)}.{quote_ident(e.name)}")
+            else:
+                self.w(quote_ident(e.name))
+        elif isinstance(e, TWholeRow):
+            self.w(f"{quote_ident(e.refname)}.*")
+        elif isinstance(e, TCast):
+            if e.implicit and not showimplicit:
+                self.sub(e.arg, e, False)
+            else:
+                self.coercion(e.arg, e.type, e.mods, e)
+        elif isinstance(e, TFunc):
+            self.func(e)
+        elif isinstance(e, TOp):
+            self.op(e)
+        elif isinstance(e, TScalarArrayOp):
+            self.open()
+            self.sub(e.left, e, True)
+            self.w(f" {self.op_name(e.name, e.schema)} {'ANY' if e.use_or else 'ALL'} (")
+            self.sub(e.right, e, True)
+            self.w(")")
+            self.close()
+        elif isinstance(e, TBool):
+            if e.op == "NOT":
+                self.open()
+                self.w("NOT ")
+                self.sub(e.args[0], e, False)
+                self.close()
+            else:
+                self.open()
+                for i, a in enumerate(e.args):
+                    if i:
+                        self.w(f" {e.op} ")
+                    self.sub(a, e, False)
+                self.close()
+        elif isinstance(e, TTest):
+            self.open()
+            self.sub(e.arg, e, True)
+            self.w(f" IS {e.what}")
+            self.close()
+        elif isinstance(e, TDistinct):
+            self.open()
+            self.sub(e.left, e, True)
+            self.w(" IS NOT DISTINCT FROM " if e.negated else " IS DISTINCT FROM ")
+            self.sub(e.right, e, True)
+            self.close()
+        elif isinstance(e, TCase):
+            self.keyword("CASE", 0, 4, 0)
+            if e.arg is not None:
+                self.w(" ")
+                self.sub(e.arg, e, True)
+            for cond, res in e.whens:
+                if not self.indent_on:
+                    self.w(" ")
+                self.keyword("WHEN ", 0, 0, 0)
+                if e.arg is not None and isinstance(cond, TOp):
+                    self.sub(cond.right, e, False)
+                else:
+                    self.sub(cond, e, False)
+                self.w(" THEN ")
+                self.sub(res, e, True)
+            if not self.indent_on:
+                self.w(" ")
+            self.keyword("ELSE ", 0, 0, 0)
+            if e.default is not None:
+                self.sub(e.default, e, True)
+            else:
+                self.const(TConst(e.type, None, e.mods), 0)
+            if not self.indent_on:
+                self.w(" ")
+            self.keyword("END", -4, 0, 0)
+        elif isinstance(e, TArray):
+            self.w("ARRAY[")
+            for i, a in enumerate(e.items):
+                if i:
+                    self.w(", ")
+                if e.nested and isinstance(a, TArray):
+                    self._array_inner(a)
+                else:
+                    self.sub(a, e, True)
+            self.w("]")
+            if not e.items and not e.nested:
+                self.w("::" + self.fmt_type(e.type))
+        elif isinstance(e, TRow):
+            self.w("ROW(")
+            for i, a in enumerate(e.items):
+                if i:
+                    self.w(", ")
+                self.sub(a, e, True)
+            self.w(")")
+        elif isinstance(e, TValueFunc):
+            self.w(e.name + (f"({e.detail})" if e.detail else ""))
+        elif isinstance(e, TMulti):
+            self.w(e.name + "(")
+            for i, a in enumerate(e.args):
+                if i:
+                    self.w(", ")
+                self.sub(a, e, True)
+            self.w(")")
+        elif isinstance(e, TSubLink):
+            self.sublink(e)
+        elif isinstance(e, TIndirection):
+            self.indirection(e)
+        elif isinstance(e, TCollate):
+            self.open()
+            self.sub(e.arg, e, showimplicit)
+            self.w(f" COLLATE {e.collation}")
+            self.close()
+        else:
+            raise RenderError(f"cannot print {type(e).__name__}")
+
+    def _array_inner(self, a: TArray) -> None:
+        self.w("[")
+        for i, x in enumerate(a.items):
+            if i:
+                self.w(", ")
+            if a.nested and isinstance(x, TArray):
+                self._array_inner(x)
+            else:
+                self.expr(x, True)
+        self.w("]")
+
+    def const(self, c: TConst, showtype: int) -> None:
+        t = c.type
+        if c.is_null:
+            self.w("NULL")
+            if showtype >= 0:
+                self.w("::" + self.fmt_type(t, c.mods))
+            return
+        value = c.value or ""
+        b = t
+        needlabel = True
+        if b.is_builtin and b.name == "int4":
+            if value.startswith("-"):
+                self.w(quote_literal(value))
+            else:
+                self.w(value)
+                needlabel = False
+        elif b.is_builtin and b.name == "numeric":
+            if value[:1].isdigit() and any(ch in value for ch in "eE."):
+                self.w(value)
+                needlabel = bool(c.mods)
+            else:
+                self.w(quote_literal(value))
+        elif b.is_builtin and b.name == "bool":
+            self.w("true" if value in ("true", "t") else "false")
+            needlabel = False
+        elif b.is_builtin and b.name in ("bit", "varbit"):
+            self.w(quote_literal(value))
+        elif is_unknown(b):
+            self.w(quote_literal(value))
+            needlabel = False
+        else:
+            self.w(quote_literal(value))
+        if showtype < 0:
+            return
+        if needlabel or showtype > 0:
+            self.w("::" + self.fmt_type(t, c.mods))
+
+    def coercion(self, arg: T, t: PgType, mods: tuple[str, ...], node: T) -> None:
+        """get_coercion_expr."""
+        if isinstance(arg, TConst) and same_type(arg.type, t) and not arg.mods:
+            self.const(arg, -1)
+        else:
+            self.open()
+            self.sub(arg, node, False)
+            self.close()
+        self.w("::" + self.fmt_type(t, mods))
+
+    def op_name(self, name: str, schema: str) -> str:
+        if schema == PG_CATALOG:
+            return name
+        return f"OPERATOR({quote_ident(schema)}.{name})"
+
+    def op(self, e: TOp) -> None:
+        self.open()
+        if e.left is not None:
+            self.sub(e.left, e, True)
+            self.w(f" {self.op_name(e.name, e.schema)} ")
+        else:
+            self.w(f"{self.op_name(e.name, e.schema)} ")
+        self.sub(e.right, e, True)
+        self.close()
+
+    def func_name(self, e: TFunc) -> str:
+        name = quote_ident(e.name)
+        if e.schema != PG_CATALOG and not self.catalog.function_visible(e.schema, e.name):
+            return f"{quote_ident(e.schema)}.{name}"
+        return name
+
+    def func(self, e: TFunc) -> None:
+        syntax = e.syntax
+        if syntax == "AT TIME ZONE":
+            self.w("(")
+            self.expr(e.args[1], True)
+            self.w(" AT TIME ZONE ")
+            self.expr(e.args[0], True)
+            self.w(")")
+            return
+        if syntax == "EXTRACT":
+            field_ = e.args[0]
+            assert isinstance(field_, TConst)
+            self.w(f"EXTRACT({field_.value} FROM ")
+            self.expr(e.args[1], True)
+            self.w(")")
+            return
+        if syntax == "SUBSTRING":
+            self.w("SUBSTRING(")
+            self.expr(e.args[0], True)
+            if len(e.args) > 1:
+                self.w(" FROM ")
+                self.expr(e.args[1], True)
+            if len(e.args) > 2:
+                self.w(" FOR ")
+                self.expr(e.args[2], True)
+            self.w(")")
+            return
+        if syntax == "POSITION":
+            self.w("POSITION((")
+            self.expr(e.args[1], True)
+            self.w(") IN (")
+            self.expr(e.args[0], True)
+            self.w("))")
+            return
+        if syntax == "OVERLAY":
+            self.w("OVERLAY(")
+            self.expr(e.args[0], True)
+            self.w(" PLACING ")
+            self.expr(e.args[1], True)
+            self.w(" FROM ")
+            self.expr(e.args[2], True)
+            if len(e.args) > 3:
+                self.w(" FOR ")
+                self.expr(e.args[3], True)
+            self.w(")")
+            return
+        if syntax.startswith("TRIM"):
+            mode = syntax.split()[1]
+            self.w(f"TRIM({mode}")
+            if len(e.args) > 1:
+                self.w(" ")
+                self.expr(e.args[1], True)
+            self.w(" FROM ")
+            self.expr(e.args[0], True)
+            self.w(")")
+            return
+        agg = e.agg
+        self.w(self.func_name(e) + "(")
+        if agg is not None and agg.star:
+            self.w("*")
+        else:
+            if agg is not None and agg.distinct:
+                self.w("DISTINCT ")
+            names = e.arg_names
+            for i, a in enumerate(e.args):
+                if i:
+                    self.w(", ")
+                if e.variadic and i == len(e.args) - 1:
+                    self.w("VARIADIC ")
+                if i < len(names) and names[i]:
+                    self.w(f"{quote_ident(names[i] or '')} => ")
+                self.expr(a, True)
+        self.w(")")
+        if agg is not None and (agg.filter is not None or agg.over is not None or agg.order_by):
+            raise RenderError("aggregate clauses are not printed")
+
+    def indirection(self, e: TIndirection) -> None:
+        needs_paren = not isinstance(e.arg, TVar | TFunc | TIndirection)
+        if any(isinstance(p, str) for p in e.path):
+            needs_paren = True
+        if needs_paren:
+            self.w("(")
+        self.expr(e.arg, True)
+        if needs_paren:
+            self.w(")")
+        for p in e.path:
+            if isinstance(p, str):
+                self.w("." + quote_ident(p))
+            else:
+                lo, hi, is_slice = p
+                self.w("[")
+                if lo is not None:
+                    self.expr(lo, True)
+                if is_slice:
+                    self.w(":")
+                    if hi is not None:
+                        self.expr(hi, True)
+                self.w("]")
+
+    def sublink(self, e: TSubLink) -> None:
+        """get_sublink_expr."""
+        self.w("ARRAY(" if e.kind == "ARRAY" else "(")
+        need_paren = True
+        if e.kind == "EXISTS":
+            self.w("EXISTS ")
+        elif e.kind in ("ANY", "ALL"):
+            assert e.test is not None
+            self.expr(e.test, True)
+            if e.kind == "ANY" and e.opname in ("IN", "="):
+                self.w(" IN ")
+            else:
+                self.w(f" {e.opname} {e.kind} ")
+        else:
+            need_paren = False
+        if need_paren:
+            self.w("(")
+        saved = (self.varprefix, self.indent)
+        self.query(e.query)
+        self.varprefix, self.indent = saved
+        self.w("))" if need_paren else ")")
+
+    # -- queries
+    def query(self, q: TQuery) -> None:
+        self.varprefix = True
+        if q.with_:
+            raise RenderError("WITH in a sub-query is not printed")
+        self.query_body(q.body)
+        if q.order_by:
+            self.keyword(" ORDER BY ", -PRETTYINDENT_STD, PRETTYINDENT_STD, 1)
+            for i, (ex, desc, nulls) in enumerate(q.order_by):
+                if i:
+                    self.w(", ")
+                self.expr(ex, False)
+                if desc:
+                    self.w(" DESC")
+                if nulls:
+                    self.w(f" NULLS {nulls}")
+        if q.offset is not None:
+            self.keyword(" OFFSET ", -PRETTYINDENT_STD, PRETTYINDENT_STD, 0)
+            self.expr(q.offset, False)
+        if q.limit is not None:
+            self.keyword(" LIMIT ", -PRETTYINDENT_STD, PRETTYINDENT_STD, 0)
+            lim = q.limit
+            if isinstance(lim, TCast) and lim.implicit:
+                lim = lim.arg
+            self.expr(lim, False)
+
+    def query_body(self, b: TQueryBody) -> None:
+        if isinstance(b, TSetOp):
+            raise RenderError("set operations in a sub-query are not printed")
+        if self.indent_on:
+            self.indent += PRETTYINDENT_STD
+            self.w(" ")
+        if b.values:
+            raise RenderError("VALUES in a sub-query is not printed")
+        self.w("SELECT")
+        if b.distinct_on:
+            self.w(" DISTINCT ON (")
+            for i, d in enumerate(b.distinct_on):
+                if i:
+                    self.w(", ")
+                self.expr(d, False)
+            self.w(")")
+        elif b.distinct:
+            self.w(" DISTINCT")
+        sep = " "
+        for t in b.targets:
+            self.w(sep)
+            sep = ", "
+            self.expr(t.expr, False)
+            attname = t.expr.name if isinstance(t.expr, TVar) else "?column?"
+            if t.name and attname != t.name:
+                self.w(f" AS {quote_ident(t.name)}")
+        if b.from_:
+            self.keyword(" FROM ", -PRETTYINDENT_STD, PRETTYINDENT_STD, 2)
+            for i, f in enumerate(b.from_):
+                if i:
+                    self.w(", ")
+                self.from_item(f)
+        if b.where is not None:
+            self.keyword(" WHERE ", -PRETTYINDENT_STD, PRETTYINDENT_STD, 1)
+            self.expr(b.where, False)
+        if b.group_by:
+            self.keyword(" GROUP BY ", -PRETTYINDENT_STD, PRETTYINDENT_STD, 1)
+            for i, g in enumerate(b.group_by):
+                if i:
+                    self.w(", ")
+                self.expr(g, False)
+        if b.having is not None:
+            self.keyword(" HAVING ", -PRETTYINDENT_STD, PRETTYINDENT_STD, 0)
+            self.expr(b.having, False)
+
+    def relation_name(self, schema: str, name: str) -> str:
+        if self.catalog.relation_visible(schema, name):
+            return quote_ident(name)
+        return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+    def from_item(self, f: TFrom) -> None:
+        if f.join is not None:
+            kind, left, right, on, using, natural = f.join
+            self.w("(")
+            self.from_item(left)
+            word = {
+                "INNER": " JOIN ",
+                "LEFT": " LEFT JOIN ",
+                "RIGHT": " RIGHT JOIN ",
+                "FULL": " FULL JOIN ",
+                "CROSS": " CROSS JOIN ",
+            }[kind]
+            if natural:
+                word = " NATURAL" + word
+            self.keyword(word, -PRETTYINDENT_STD, PRETTYINDENT_STD, PRETTYINDENT_JOIN)
+            self.from_item(right)
+            if using:
+                self.w(" USING (" + ", ".join(quote_ident(u) for u in using) + ")")
+            elif on is not None:
+                self.w(" ON (")
+                self.expr(on, False)
+                self.w(")")
+            self.w(")")
+            return
+        entry = f.entry
+        assert entry is not None
+        if entry.kind == "relation" and entry.relation is not None:
+            if f.only:
+                self.w("ONLY ")
+            self.w(self.relation_name(*entry.relation))
+            if entry.alias:
+                self.w(" " + quote_ident(entry.alias))
+        elif entry.kind == "subquery" and f.subquery is not None:
+            if f.lateral:
+                self.w("LATERAL ")
+            self.w("(")
+            saved = (self.varprefix, self.indent)
+            self.query(f.subquery)
+            self.varprefix, self.indent = saved
+            self.w(")")
+            if entry.alias:
+                self.w(" " + quote_ident(entry.alias))
+        elif entry.kind == "function" and f.call is not None:
+            if f.lateral:
+                self.w("LATERAL ")
+            self.expr(f.call, False)
+            if f.ordinality:
+                self.w(" WITH ORDINALITY")
+            if entry.alias:
+                self.w(" " + quote_ident(entry.alias))
+        elif entry.kind == "cte":
+            self.w(quote_ident(entry.refname))
+        else:
+            raise RenderError("unsupported FROM item")
+        if entry.col_aliases:
+            self.w("(" + ", ".join(quote_ident(c) for c in entry.col_aliases) + ")")
+
+
+_FUNCTION_LIKE = (TArray, TRow, TMulti, TValueFunc, TCase, TConst, TVar, TParam, TWholeRow)
+
+
+def _own_parens_parent(parent: T) -> bool | None:
+    """isSimpleNode's verdict by parent for operator-like children, or None."""
+    if isinstance(parent, TFunc):
+        return not parent.syntax  # a call has its own parentheses; SQL syntax not
+    if isinstance(parent, TCast):
+        return False
+    if isinstance(parent, TBool | TArray | TRow | TMulti | TCase):
+        return True
+    return isinstance(parent, TIndirection)
+
+
+def is_simple(node: T, parent: T) -> bool:
+    """ruleutils.c's isSimpleNode: whether pretty mode can omit parentheses."""
+    if isinstance(node, _FUNCTION_LIKE):
+        return True
+    if isinstance(node, TFunc):
+        return True
+    if isinstance(node, TIndirection):
+        return not (isinstance(parent, TIndirection) and any(isinstance(p, str) for p in node.path))
+    if isinstance(node, TCast):
+        return is_simple(node.arg, node)
+    if isinstance(node, TOp):
+        if isinstance(parent, TOp) and node.left is not None and parent.left is not None:
+            op, pop = node.name, parent.name
+            lo, hi = op in ("+", "-"), op in ("*", "/", "%")
+            plo, phi = pop in ("+", "-"), pop in ("*", "/", "%")
+            if not (lo or hi) or not (plo or phi):
+                return False
+            if hi and plo:
+                return True
+            if lo and phi:
+                return False
+            return node is parent.left
+        return bool(_own_parens_parent(parent))
+    if isinstance(node, TSubLink | TTest | TDistinct):
+        return bool(_own_parens_parent(parent))
+    if isinstance(node, TBool):
+        if isinstance(parent, TBool):
+            if node.op in ("NOT", "AND"):
+                return parent.op in ("AND", "OR")
+            return parent.op == "OR"
+        return bool(_own_parens_parent(parent))
+    return False
+
+
+def render_expr(e: T, catalog: Catalog, *, pretty: bool = False) -> str:
+    return Printer(catalog, pretty=pretty).render(e)
+
+
+Formatter = Callable[[T], str]

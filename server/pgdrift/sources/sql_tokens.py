@@ -1,0 +1,326 @@
+"""Postgres tokens for pgdrift's own DDL and expression parsers.
+
+Statements are tokenized by sqlglot's Postgres tokenizer and converted here
+into a small, uniform token list: words are case-folded (quoted identifiers
+are not), multi-word keywords sqlglot joins (``ORDER BY``) are split back,
+and operators are re-lexed with Postgres' own rule (a run of operator
+characters is one operator; a trailing ``+``/``-`` is dropped unless the run
+holds one of ``~!@#%^&|`?``), so ``x=-1`` reads as ``=`` and ``-1`` as the
+server reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import TokenError
+from sqlglot.tokenizer_core import Token, TokenType
+
+WORD = 1  # identifier or keyword, folded to lower case
+QIDENT = 2  # quoted identifier, verbatim
+STR = 3  # string constant, value with quotes/escapes resolved
+NUM = 4
+OP = 5  # operator or punctuation: ( ) [ ] , . :: ; = <> ...
+PARAM = 6  # $1
+BITSTR = 7  # B'0101' (X'..' converted to bits)
+EOF = 0
+
+_OP_CHARS = frozenset("~!@#^&|`?+-*/%<>=")
+_OP_KEEP_TRAILING_SIGN = frozenset("~!@#^&|`?%")
+
+_STRING_TYPES = {
+    TokenType.STRING,
+    TokenType.NATIONAL_STRING,
+    TokenType.HEREDOC_STRING,
+    TokenType.RAW_STRING,
+    TokenType.BYTE_STRING,
+    TokenType.UNICODE_STRING,
+}
+
+
+class Tok(NamedTuple):
+    kind: int
+    text: str
+    start: int  # offset in the statement text
+    end: int  # exclusive
+
+
+class TokenizeError(Exception):
+    """The statement could not be tokenized; ``offset`` is where, if known."""
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+_dialect = Postgres()
+
+
+def _split_operator(raw: str) -> list[str]:
+    """Postgres' lexing of a run of operator characters."""
+    out: list[str] = []
+    while raw:
+        # Fixed tokens first: "::" casts, ":=" and "=>" named arguments.
+        if raw.startswith("=>") and (len(raw) == 2 or raw[2] not in _OP_CHARS):
+            out.append("=>")
+            raw = raw[2:]
+            continue
+        op = raw
+        if len(op) > 1 and not any(c in _OP_KEEP_TRAILING_SIGN for c in op):
+            while len(op) > 1 and op[-1] in "+-":
+                op = op[:-1]
+        out.append("<>" if op == "!=" else op)
+        raw = raw[len(op) :]
+    return out
+
+
+def tokenize(sql: str) -> list[Tok]:
+    """Tokens of one statement; raises :class:`TokenizeError`."""
+    try:
+        raw = _dialect.tokenize(sql)
+    except TokenError as exc:
+        raise TokenizeError(str(exc).splitlines()[0] if str(exc) else "cannot tokenize") from None
+    except Exception as exc:  # sqlglot raises assorted errors on odd input
+        raise TokenizeError(f"cannot tokenize: {type(exc).__name__}") from None
+    return convert(sql, raw)
+
+
+# Non-alphabetic token type -> 2 operator characters, 3 other punctuation,
+# 4 sqlglot's PARAMETER ("$" starts $1, "@" is an operator character).
+# Decided from the first token of each type seen: a type's symbols are alike.
+_TYPE_CLASS: dict[TokenType, int] = {}
+
+
+def _classify(tt: TokenType, src: str) -> int:
+    if tt is TokenType.PARAMETER:
+        return 4
+    cls = 2 if src and all(c in _OP_CHARS for c in src) else 3
+    _TYPE_CLASS[tt] = cls
+    return cls
+
+
+def convert(sql: str, raw: Sequence[Token]) -> list[Tok]:
+    toks: list[Tok] = []
+    append = toks.append
+    i = 0
+    n = len(raw)
+    while i < n:
+        t = raw[i]
+        tt = t.token_type
+        start = t.start
+        end = t.end + 1
+        if tt in _STRING_TYPES:
+            append(Tok(STR, t.text, start, end))
+        elif tt is TokenType.VAR:
+            append(Tok(WORD, t.text.lower(), start, end))
+        elif tt is TokenType.IDENTIFIER:
+            append(Tok(QIDENT, t.text, start, end))
+        elif tt is TokenType.NUMBER:
+            # ".5" arrives as DOT NUMBER
+            if toks and toks[-1].text == "." and toks[-1].end == start and toks[-1].kind == OP:
+                prev = toks.pop()
+                append(Tok(NUM, "." + t.text, prev.start, end))
+            else:
+                append(Tok(NUM, t.text, start, end))
+        elif tt is TokenType.BIT_STRING:
+            append(Tok(BITSTR, t.text, start, end))
+        elif tt is TokenType.HEX_STRING:
+            bits = "".join(f"{int(c, 16):04b}" for c in t.text if c in "0123456789abcdefABCDEF")
+            append(Tok(BITSTR, bits, start, end))
+        else:
+            src = sql[start:end]
+            c0 = src[:1]
+            if c0.isalpha() or c0 == "_" or c0 > "\x7f":
+                cls = 1
+            else:
+                cls = _TYPE_CLASS.get(tt) or _classify(tt, src)
+            if cls == 3:
+                append(Tok(OP, src, start, end))
+                i += 1
+                continue
+            if cls == 1:
+                # A keyword (sqlglot joins some: "ORDER BY", "DOUBLE PRECISION").
+                words = src.split()
+                if len(words) == 1:
+                    append(Tok(WORD, src.lower(), start, end))
+                else:
+                    pos = start
+                    for w in words:
+                        ws = sql.index(w, pos)
+                        append(Tok(WORD, w.lower(), ws, ws + len(w)))
+                        pos = ws + len(w)
+            elif cls == 4 and src == "$":
+                nxt = raw[i + 1] if i + 1 < n else None
+                if nxt is not None and nxt.token_type is TokenType.NUMBER and nxt.start == end:
+                    append(Tok(PARAM, "$" + nxt.text, start, nxt.end + 1))
+                    i += 2
+                    continue
+                append(Tok(OP, src, start, end))
+            elif cls == 2 or cls == 4:
+                # Join with following operator characters that touch it.
+                j = i + 1
+                while j < n:
+                    nt = raw[j]
+                    s2 = sql[nt.start : nt.end + 1]
+                    if nt.start != end or not s2 or not all(c in _OP_CHARS for c in s2):
+                        break
+                    end = nt.end + 1
+                    j += 1
+                pos = start
+                for op in _split_operator(sql[start:end]):
+                    append(Tok(OP, op, pos, pos + len(op)))
+                    pos += len(op)
+                i = j
+                continue
+            else:
+                append(Tok(OP, src, start, end))
+        i += 1
+    return toks
+
+
+@dataclass(slots=True)
+class ParseError(Exception):
+    """A statement does not parse; ``offset`` is the offending token's start."""
+
+    message: str
+    offset: int
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Stream:
+    """A cursor over a statement's tokens with the usual parser helpers."""
+
+    __slots__ = ("pos", "sql", "toks")
+
+    def __init__(self, toks: list[Tok], sql: str) -> None:
+        self.toks = toks
+        self.sql = sql
+        self.pos = 0
+
+    # -- looking
+    def peek(self, k: int = 0) -> Tok:
+        try:
+            return self.toks[self.pos + k]
+        except IndexError:
+            end = len(self.sql)
+            return Tok(EOF, "", end, end)
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.toks) or (
+            self.toks[self.pos].kind == OP and self.toks[self.pos].text == ";"
+        )
+
+    def is_word(self, *words: str, k: int = 0) -> bool:
+        t = self.peek(k)
+        return t.kind == WORD and t.text in words
+
+    def is_op(self, *ops: str, k: int = 0) -> bool:
+        t = self.peek(k)
+        return t.kind == OP and t.text in ops
+
+    def words_ahead(self, *words: str) -> bool:
+        """True when the next tokens are exactly these words."""
+        for k, w in enumerate(words):
+            t = self.peek(k)
+            if t.kind != WORD or t.text != w:
+                return False
+        return True
+
+    # -- consuming
+    def next(self) -> Tok:
+        t = self.peek()
+        if t.kind != EOF:
+            self.pos += 1
+        return t
+
+    def accept_word(self, *words: str) -> str | None:
+        t = self.peek()
+        if t.kind == WORD and t.text in words:
+            self.pos += 1
+            return t.text
+        return None
+
+    def accept_words(self, *words: str) -> bool:
+        if self.words_ahead(*words):
+            self.pos += len(words)
+            return True
+        return False
+
+    def accept_op(self, *ops: str) -> str | None:
+        t = self.peek()
+        if t.kind == OP and t.text in ops:
+            self.pos += 1
+            return t.text
+        return None
+
+    def expect_word(self, *words: str) -> str:
+        w = self.accept_word(*words)
+        if w is None:
+            self.fail(f"expected {' or '.join(w.upper() for w in words)}")
+        return w  # type: ignore[return-value]
+
+    def expect_words(self, *words: str) -> None:
+        for w in words:
+            self.expect_word(w)
+
+    def expect_op(self, op: str) -> None:
+        if self.accept_op(op) is None:
+            self.fail(f'expected "{op}"')
+
+    def fail(self, message: str) -> None:
+        t = self.peek()
+        near = "end of input" if t.kind == EOF else f'"{self.sql[t.start : t.end]}"'
+        raise ParseError(f"{message} at or near {near}", t.start)
+
+    # -- identifiers
+    def ident(self) -> str:
+        """An identifier (folded) or a quoted identifier (verbatim)."""
+        t = self.peek()
+        if t.kind in (WORD, QIDENT):
+            self.pos += 1
+            return t.text
+        self.fail("expected an identifier")
+        raise AssertionError  # unreachable
+
+    def qualified_name(self) -> tuple[str, ...]:
+        parts = [self.ident()]
+        while self.is_op(".") and self.peek(1).kind in (WORD, QIDENT):
+            self.pos += 1
+            parts.append(self.ident())
+        return tuple(parts)
+
+    def string(self) -> str:
+        t = self.peek()
+        if t.kind == STR:
+            self.pos += 1
+            # Adjacent literals separated by a newline are concatenated (SQL spec).
+            while self.peek().kind == STR and "\n" in self.sql[t.end : self.peek().start]:
+                t2 = self.next()
+                return t.text + t2.text
+            return t.text
+        self.fail("expected a string constant")
+        raise AssertionError
+
+    def skip_parens(self) -> tuple[int, int]:
+        """Skip a balanced ( ... ) group; return the token index range inside."""
+        self.expect_op("(")
+        start = self.pos
+        depth = 1
+        while depth:
+            t = self.next()
+            if t.kind == EOF:
+                self.fail('expected ")"')
+            if t.kind == OP:
+                if t.text == "(":
+                    depth += 1
+                elif t.text == ")":
+                    depth -= 1
+        return start, self.pos - 1
+
+    def skip_to_end(self) -> None:
+        self.pos = len(self.toks)

@@ -1,0 +1,139 @@
+"""MigrationIndex: incremental re-indexing and the on-disk cache."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from pgdrift.sources.migrations import (
+    CACHE_VERSION,
+    MigrationIndex,
+    ParseCache,
+    build_schema,
+    content_hash,
+)
+
+
+def project(n: int = 40) -> list[tuple[str, str]]:
+    files = [("000_base.sql", "create table t0 (id int primary key, name text);")]
+    for i in range(1, n):
+        files.append(
+            (
+                f"{i:03d}_m.sql",
+                f"create table t{i} (id int primary key, parent int references t{i - 1});\n"
+                f"alter table t{i - 1} add column c{i} text default 'v{i}';",
+            )
+        )
+    return files
+
+
+def test_only_the_edited_file_is_parsed_and_replay_resumes_near_it() -> None:
+    files = project()
+    index = MigrationIndex()
+    first, _ = index.update(files)
+    assert index.last_parsed == len(files) and index.last_replayed == len(files)
+    edited = list(files)
+    edited[-1] = (files[-1][0], files[-1][1] + "\ncomment on table t0 is 'edited';")
+    schema, _ = index.update(edited)
+    assert index.last_parsed == 1
+    assert index.last_replayed <= 16  # from the last snapshot before the edit
+    t0 = schema.relation("public", "t0")
+    assert t0 is not None and t0.comment == "edited"
+    # The same result as building from scratch.
+    assert schema == build_schema(edited)[0]
+    # Unchanged relations are the very same objects: nothing was re-frozen.
+    assert schema.relation("public", "t5") is first.relation("public", "t5")
+
+
+def test_an_early_edit_replays_from_there_and_matches_a_fresh_build() -> None:
+    files = project()
+    index = MigrationIndex()
+    index.update(files)
+    edited = list(files)
+    edited[3] = (files[3][0], "create table t3 (id int primary key, parent int, extra int);")
+    schema, findings = index.update(edited)
+    assert index.last_parsed == 1
+    fresh = build_schema(edited)
+    assert (schema, findings) == fresh
+    # Back to the original: only that file again.
+    again, _ = index.update(files)
+    assert index.last_parsed == 1
+    assert again == build_schema(files)[0]
+
+
+def test_unchanged_input_is_not_replayed() -> None:
+    files = project(5)
+    index = MigrationIndex()
+    a = index.update(files)
+    b = index.update([(p, str(t)) for p, t in files])
+    assert index.last_parsed == 0 and index.last_replayed == 0
+    assert a == b
+
+
+def test_files_added_and_removed() -> None:
+    files = project(10)
+    index = MigrationIndex()
+    index.update(files[:6])
+    schema, _ = index.update(files)
+    assert schema == build_schema(files)[0]
+    schema, _ = index.update(files[:3])
+    assert schema == build_schema(files[:3])[0]
+
+
+def test_warm_start_from_the_disk_cache(tmp_path: Path) -> None:
+    files = project()
+    cold = MigrationIndex(cache=ParseCache(tmp_path))
+    expected = cold.update(files)
+    warm = MigrationIndex(cache=ParseCache(tmp_path))
+    assert warm.update(files) == expected
+    assert warm.last_parsed == 0 and warm.last_replayed == 0
+    # An edit after a warm start: cached parses, one new parse, full replay.
+    edited = list(files)
+    edited[10] = (files[10][0], files[10][1] + "\ncreate table extra (id int);")
+    schema, _ = warm.update(edited)
+    assert warm.last_parsed == 1
+    assert schema == build_schema(edited)[0]
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path) -> None:
+    files = project(8)
+    expected = build_schema(files)
+    cache = ParseCache(tmp_path)
+    MigrationIndex(cache=cache).update(files)
+    entries = sorted(p for p in tmp_path.rglob("*.pickle"))
+    assert entries
+    for i, p in enumerate(entries):
+        if i % 3 == 0:
+            p.write_bytes(b"not a pickle")
+        elif i % 3 == 1:
+            p.write_bytes(pickle.dumps(("someone else's", 1, 2)))
+        else:
+            p.write_bytes(pickle.dumps((CACHE_VERSION + 1, "x", "y")))
+    index = MigrationIndex(cache=ParseCache(tmp_path))
+    assert index.update(files) == expected
+    assert index.last_parsed == len(files)
+
+
+def test_a_cache_entry_for_other_content_is_not_used(tmp_path: Path) -> None:
+    files = project(3)
+    cache = ParseCache(tmp_path)
+    MigrationIndex(cache=cache).update(files)
+    # Swap two entries: the stored digest no longer matches its file name.
+    a, b = (content_hash(t) for _, t in files[:2])
+    pa = tmp_path / a[:2] / f"{a}.pickle"
+    pb = tmp_path / b[:2] / f"{b}.pickle"
+    da, db = pa.read_bytes(), pb.read_bytes()
+    pa.write_bytes(db)
+    pb.write_bytes(da)
+    for p in (tmp_path / "results").glob("*.pickle"):
+        p.unlink()
+    index = MigrationIndex(cache=ParseCache(tmp_path))
+    assert index.update(files) == build_schema(files)
+    assert index.last_parsed == 2
+
+
+def test_an_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    index = MigrationIndex(cache=ParseCache(blocker / "cache"))
+    assert index.update(project(4)) == build_schema(project(4))
