@@ -93,10 +93,39 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--project", metavar="DIR", type=Path, default=None, help="project root")
     check.set_defaults(handler=_check)
 
+    diff = commands.add_parser(
+        "diff",
+        help="compare two schemas: local, remote, migrations, shadow or a types file",
+        description="Compare two schemas and report what is identical and what differs; "
+        "exit 0 when identical, 1 when they differ.",
+    )
+    diff.add_argument("a", metavar="A", help="local, remote, migrations, shadow or a types file")
+    diff.add_argument("b", metavar="B", help="the same choices as A")
+    diff.add_argument("--format", dest="fmt", choices=["text", "json"], default="text")
+    diff.add_argument("--project", metavar="DIR", type=Path, default=None, help="project root")
+    diff.set_defaults(handler=_diff)
+
     init = commands.add_parser("init", help="write a commented pgdrift.toml for this project")
     init.add_argument("--project", metavar="DIR", type=Path, default=Path("."))
     init.add_argument("--force", action="store_true", help="overwrite an existing pgdrift.toml")
     init.set_defaults(handler=_init)
+
+    db = commands.add_parser("db", help="work on the local database")
+    db_actions = db.add_subparsers(dest="action", metavar="ACTION")
+    db_actions.required = True
+    reset = db_actions.add_parser(
+        "reset",
+        help="rebuild the local database from the migrations (as `supabase db reset`)",
+        description="Drop what the migrations built in the local database, replay them, "
+        "record them in supabase_migrations.schema_migrations and apply the seed.",
+    )
+    reset.add_argument("--project", metavar="DIR", type=Path, default=None, help="project root")
+    reset.add_argument("--db-url", metavar="URL", help="the database (default: the local one)")
+    reset.add_argument(
+        "--force", action="store_true", help="reset a database that is not on this machine"
+    )
+    reset.add_argument("--no-seed", action="store_true", help="do not apply supabase/seed.sql")
+    reset.set_defaults(handler=_db_reset)
     return parser
 
 
@@ -169,6 +198,65 @@ def _changed_since(root: Path, ref: str) -> list[Path]:
     return [(root / line).resolve() for line in proc.stdout.splitlines() if line]
 
 
+# --- diff ------------------------------------------------------------------------------
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from pgdrift.config import find_root
+    from pgdrift.diff import diff_schemas, render_json, render_text
+    from pgdrift.project import Project
+    from pgdrift.sides import Side, SideError, check_spec, is_source_name, load_side
+
+    if args.project is not None and not args.project.is_dir():
+        raise UsageError(f"project directory {args.project} does not exist")
+    project = Project.load(args.project or find_root(Path.cwd()))
+    try:
+        check_spec(args.a, project)
+        check_spec(args.b, project)
+        # Sources first: a Python types file maps its class names back with their help.
+        order = sorted((args.a, args.b), key=lambda spec: not is_source_name(spec))
+        loaded: dict[str, Side] = {}
+        for spec in order:
+            other = loaded.get(args.b if spec == args.a else args.a)
+            loaded[spec] = load_side(project, spec, names_hint=other.schema if other else None)
+    except SideError as exc:
+        raise UsageError(str(exc)) from None
+    a, b = loaded[args.a], loaded[args.b]
+    for note in (*a.notes, *b.notes):
+        print(f"pgdrift: note: {mask_password(note)}", file=sys.stderr)
+    result = diff_schemas(a.schema, b.schema, included_schemas=project.schemas)
+    render = render_json if args.fmt == "json" else render_text
+    sys.stdout.write(render(result, a.label, b.label))
+    return EXIT_OK if result.is_identical else EXIT_FINDINGS
+
+
+# --- db reset --------------------------------------------------------------------------
+
+
+def _db_reset(args: argparse.Namespace) -> int:
+    from pgdrift.config import find_root
+    from pgdrift.dbreset import reset_database
+    from pgdrift.project import Project
+
+    if args.project is not None and not args.project.is_dir():
+        raise UsageError(f"project directory {args.project} does not exist")
+    root = args.project or find_root(Path(".").resolve())
+    project = Project.load(root)
+    result = reset_database(project, args.db_url, force=args.force, seed=not args.no_seed)
+    for note in result.notes:
+        print(f"pgdrift: note: {mask_password(note)}", file=sys.stderr)
+    how = "recreated" if result.method == "recreated" else "cleared what the migrations built in"
+    lines = [f"{how} {result.database}"]
+    if result.standins:
+        lines.append("applied pgdrift's Supabase stand-ins")
+    recorded = " and recorded them" if result.recorded and result.applied else ""
+    lines.append(f"applied {len(result.applied)} migrations{recorded}")
+    if result.seeds:
+        lines.append(f"seeded from {', '.join(result.seeds)}")
+    print("; ".join(lines), file=sys.stderr)
+    return EXIT_OK
+
+
 # --- init ------------------------------------------------------------------------------
 
 
@@ -208,8 +296,10 @@ def _gen_types(args: argparse.Namespace) -> int:
     if args.check:
         return _check_against(args.out, text)
     if args.out is None:
-        sys.stdout.write(text)
+        # Bytes, not text: the file is UTF-8 whatever the terminal's encoding.
         sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
         return EXIT_OK
     changed = write_if_changed(args.out, text)
     print(f"{args.out}: {'written' if changed else 'unchanged'}", file=sys.stderr)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pgdrift.checks.files import DiskReader, FileReader
 from pgdrift.config import Config, load_config
 from pgdrift.migrations_files import MigrationSet, find_migrations
 from pgdrift.model import Schema
+
+if TYPE_CHECKING:
+    from pgdrift.sources.shadow import MigrationFailed
 
 DatabaseName = Literal["local", "remote"]
 
@@ -27,6 +30,7 @@ class Project:
     reader: FileReader = field(default_factory=DiskReader)
     _migrations: MigrationSet | None = field(default=None, init=False, repr=False)
     _schemas: dict[str, Schema] = field(default_factory=dict, init=False, repr=False)
+    _shadow_failure: MigrationFailed | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def load(cls, root: Path) -> Project:
@@ -56,17 +60,32 @@ class Project:
         return ref.env
 
     def shadow_schema(self, server_url: str | None = None) -> Schema:
-        """What the migrations build, replayed into a scratch Postgres (cached)."""
+        """What the migrations build, replayed into a scratch Postgres (cached).
+
+        A migration that fails raises :class:`MigrationFailed`; the failure is
+        cached too, so the migrations are replayed at most once either way.
+        """
+        if self._shadow_failure is not None:
+            raise self._shadow_failure
         cached = self._schemas.get("shadow")
         if cached is None:
-            from pgdrift.sources.shadow import shadow_schema
+            from pgdrift.sources.shadow import MigrationFailed, shadow_schema
 
             found = self.migrations
-            cached = shadow_schema(
-                found.files, self.schemas, supabase=found.is_supabase, server_url=server_url
-            )
+            try:
+                cached = shadow_schema(
+                    found.files, self.schemas, supabase=found.is_supabase, server_url=server_url
+                )
+            except MigrationFailed as exc:
+                self._shadow_failure = exc
+                raise
             self._schemas["shadow"] = cached
         return cached
+
+    @property
+    def shadow_failure(self) -> MigrationFailed | None:
+        """The migration that failed in :meth:`shadow_schema`, once it has run."""
+        return self._shadow_failure
 
     def database_schema(self, which: DatabaseName, url: str | None = None) -> Schema:
         """A live database's schema, read in a read-only session (cached)."""
@@ -89,3 +108,4 @@ class Project:
         """Forget derived state after files changed."""
         self._migrations = None
         self._schemas.clear()
+        self._shadow_failure = None

@@ -33,6 +33,10 @@ RULE_MODULES: tuple[str, ...] = (
     "pgdrift.config",
     "pgdrift.checks.files",
     "pgdrift.checks.boundary",
+    "pgdrift.checks.stale",
+    "pgdrift.checks.drift",
+    "pgdrift.checks.migrations",
+    "pgdrift.checks.app_refs",
 )
 
 

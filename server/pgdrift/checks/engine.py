@@ -87,7 +87,13 @@ Family = Callable[[CheckContext], list[Finding]]
 
 #: Check families by module: each module has ``run(ctx) -> list[Finding]``.
 #: Families import lazily so a run pays only for parsers it uses.
-FAMILY_MODULES: tuple[str, ...] = ("pgdrift.checks.boundary",)
+FAMILY_MODULES: tuple[str, ...] = (
+    "pgdrift.checks.boundary",
+    "pgdrift.checks.stale",
+    "pgdrift.checks.drift",
+    "pgdrift.checks.migrations",
+    "pgdrift.checks.app_refs",
+)
 
 
 def _families() -> Iterable[Family]:
