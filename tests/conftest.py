@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from pgdrift.db import with_database
 
@@ -76,3 +77,26 @@ def make_db(server_url: str) -> Iterator[MakeDb]:
     with psycopg.connect(server_url, autocommit=True) as conn:
         for name in created:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def password_server() -> Iterator[str]:
+    """An embedded server that checks passwords for every role but ``postgres``."""
+    from pgdrift.embedded import EmbeddedPostgres
+
+    with EmbeddedPostgres() as server, psycopg.connect(server.url, autocommit=True) as conn:
+        hba = conn.execute("show hba_file").fetchone()
+        assert hba is not None
+        rules = [
+            "local all all trust",
+            "host all postgres 127.0.0.1/32 trust",
+            "host all all 127.0.0.1/32 scram-sha-256",
+        ]
+        conn.execute(
+            sql.SQL("copy (select unnest({}::text[])) to {}").format(
+                sql.Literal(rules), sql.Literal(hba[0])
+            )
+        )
+        conn.execute("select pg_reload_conf()")
+        conn.execute("create role app login password 'the-right-one'")
+        yield server.url

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg
 import pytest
-from psycopg import sql
 
 from pgdrift.db import (
     ConnectOptions,
@@ -56,29 +53,6 @@ def test_unreachable_database_is_a_clear_error() -> None:
     message = str(info.value)
     assert SECRET not in message
     assert message.startswith("cannot connect to postgresql://app:***@127.0.0.1:1/prod")
-
-
-@pytest.fixture(scope="module")
-def password_server() -> Iterator[str]:
-    """An embedded server that checks passwords for every role but ``postgres``."""
-    from pgdrift.embedded import EmbeddedPostgres
-
-    with EmbeddedPostgres() as server, psycopg.connect(server.url, autocommit=True) as conn:
-        hba = conn.execute("show hba_file").fetchone()
-        assert hba is not None
-        rules = [
-            "local all all trust",
-            "host all postgres 127.0.0.1/32 trust",
-            "host all all 127.0.0.1/32 scram-sha-256",
-        ]
-        conn.execute(
-            sql.SQL("copy (select unnest({}::text[])) to {}").format(
-                sql.Literal(rules), sql.Literal(hba[0])
-            )
-        )
-        conn.execute("select pg_reload_conf()")
-        conn.execute("create role app login password 'the-right-one'")
-        yield server.url
 
 
 def test_wrong_password_is_not_echoed(password_server: str) -> None:

@@ -42,7 +42,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="generate database types (identical to `supabase gen types`)",
         description="Print or write the database types that `supabase gen types` would print.",
     )
-    types.add_argument("--lang", choices=["ts", "typescript"], default="ts")
+    types.add_argument(
+        "--lang",
+        choices=["ts", "typescript", "py", "python"],
+        default="ts",
+        help="TypeScript (default) or Python (postgres-meta's Python template)",
+    )
     types.add_argument(
         "--from",
         dest="source",
@@ -61,6 +66,11 @@ def _build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="NAME",
         help="schema to include (repeatable; default: public plus [api].schemas)",
+    )
+    types.add_argument(
+        "--static",
+        action="store_true",
+        help="with --from migrations: build the schema from the files alone, no database",
     )
     types.add_argument("--out", metavar="FILE", type=Path, help="write here instead of stdout")
     types.add_argument(
@@ -278,7 +288,6 @@ def _init(args: argparse.Namespace) -> int:
 
 def _gen_types(args: argparse.Namespace) -> int:
     from pgdrift.fsutil import write_if_changed
-    from pgdrift.typegen.typescript import render_typescript
 
     project: Path = args.project
     if not project.is_dir():
@@ -292,7 +301,14 @@ def _gen_types(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot write {args.out}: directory {parent} does not exist")
     schemas = _dedupe(args.schemas) if args.schemas else _default_schemas(project)
     schema = _load_schema(args, project, schemas)
-    text = render_typescript(schema, schemas)
+    if args.lang in ("py", "python"):
+        from pgdrift.typegen.python import render_python
+
+        text = render_python(schema, schemas)
+    else:
+        from pgdrift.typegen.typescript import render_typescript
+
+        text = render_typescript(schema, schemas)
     if args.check:
         return _check_against(args.out, text)
     if args.out is None:
@@ -331,14 +347,33 @@ def _load_schema(args: argparse.Namespace, project: Path, schemas: list[str]):  
     from pgdrift.sources.catalog import introspect_url
 
     source = args.source or ("url" if args.db_url else "local")
+    if args.static and source != "migrations":
+        raise UsageError("--static applies to --from migrations only")
     if source == "migrations":
+        files, supabase = _migration_files(project)
+        if args.static:
+            return _static_schema(files, schemas, supabase, project)
         from pgdrift.sources.shadow import shadow_schema
 
-        files, supabase = _migration_files(project)
         return shadow_schema(files, schemas, supabase=supabase, server_url=args.db_url)
     url = args.db_url or _database_url(project, source)
     # Generating types only reads; every session is read-only whatever the target.
     return introspect_url(url, schemas, read_only=True)
+
+
+def _static_schema(files, schemas, supabase, project):  # type: ignore[no-untyped-def]
+    """The static model; what it could not model is reported, not hidden."""
+    from pgdrift.sources.migrations import default_cache_dir, static_schema
+
+    pairs = [(f.display, f.path) for f in files]
+    schema, findings = static_schema(
+        pairs, schemas, supabase=supabase, cache_dir=default_cache_dir(project)
+    )
+    for finding in findings:
+        span = finding.span
+        where = f"{span.path}:{span.start_line + 1}:{span.start_col + 1}"
+        print(f"pgdrift: {finding.severity}: {where}: {finding.message}", file=sys.stderr)
+    return schema
 
 
 def _dedupe(items: Sequence[str]) -> list[str]:
