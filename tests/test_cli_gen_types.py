@@ -5,7 +5,6 @@ Every failure is one clear line on stderr, exit code 2, and nothing written.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -20,7 +19,6 @@ from pgdrift.typegen.python import render_python
 from pgdrift.typegen.typescript import render_typescript
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLE = REPO / "examples" / "acme"
 SECRET = "hunter2-Secret"
 
 SCHEMA_SQL = """
@@ -160,24 +158,6 @@ def test_migration_that_fails_names_file_line_and_error(server_url: str, tmp_pat
         'column "idd" does not exist'
     )
     assert out.read_text() == "old\n"
-
-
-def test_example_project_from_migrations_matches_committed_types() -> None:
-    """The README's first command: embedded Postgres, the example's migrations."""
-    proc = pgdrift("gen", "types", "--from", "migrations", "--project", EXAMPLE)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == (EXAMPLE / "types" / "database.local.ts").read_text()
-
-
-def test_static_types_need_no_database() -> None:
-    env = {**os.environ, "PGHOST": "/nonexistent"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "pgdrift", "gen", "types", "--from", "migrations", "--static",
-         "--project", str(EXAMPLE)],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == (EXAMPLE / "types" / "database.local.ts").read_text()
 
 
 def test_interrupted_run_leaves_old_file(server_url: str, tmp_path: Path) -> None:

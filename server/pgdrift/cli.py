@@ -175,10 +175,7 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(f"{start} does not exist")
     root = args.project or find_root(start.resolve() if start.is_dir() else start.resolve().parent)
     project = Project.load(root)
-    paths = [p.resolve() for p in args.paths] if args.paths else None
-    missing = [str(p) for p in paths or () if not p.exists()]
-    if missing:
-        raise UsageError(f"no such file: {', '.join(missing)}")
+    paths = _expand_paths(project.root, args.paths)
     if args.changed_since:
         changed = _changed_since(project.root, args.changed_since)
         paths = [p for p in changed if paths is None or any(_within(p, q) for q in paths)]
@@ -187,6 +184,23 @@ def _check(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"pgdrift: note: {mask_password(note)}", file=sys.stderr)
     return EXIT_FINDINGS if result.findings else EXIT_OK
+
+
+def _expand_paths(root: Path, given: list[Path]) -> list[Path] | None:
+    """Files to check: None for the whole project, else directories walked."""
+    from pgdrift.checks.engine import SOURCE_SUFFIXES
+    from pgdrift.checks.files import walk_files
+
+    resolved = [p.resolve() for p in given]
+    missing = [str(p) for p, r in zip(given, resolved, strict=True) if not r.exists()]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    if not resolved or any(r == root or r in root.parents for r in resolved):
+        return None
+    files: list[Path] = []
+    for path in resolved:
+        files += walk_files(path, SOURCE_SUFFIXES) if path.is_dir() else [path]
+    return files
 
 
 def _within(path: Path, scope: Path) -> bool:

@@ -838,11 +838,11 @@ def _return_type(a: str, b: str) -> Detail:
     for name, type_a in members_a.items():
         type_b = members_b.get(name)
         if type_b is None:
-            parts.append(f"{name} only in {{A}}")
+            parts.append(f"column {name} only in {{A}}")
         elif type_a != type_b:
-            parts.append(f"{name} is {type_a} in {{A}}, {type_b} in {{B}}")
-    parts += [f"{name} only in {{B}}" for name in members_b if name not in members_a]
-    return Detail("return type", a, b, "returns", "returns rows whose " + "; ".join(parts))
+            parts.append(f"column {name} is {type_a} in {{A}}, {type_b} in {{B}}")
+    parts += [f"column {name} only in {{B}}" for name in members_b if name not in members_a]
+    return Detail("return type", a, b, "returns", "returns rows with " + "; ".join(parts))
 
 
 def _object_members(text: str) -> dict[str, str] | None:
