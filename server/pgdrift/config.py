@@ -445,7 +445,7 @@ class _Loader:
                     (*where, "source"), f'[[types]] `source` must be "local" or "remote" ({got})'
                 )
                 continue
-            language = _language_of(path)
+            language = language_of(path)
             if language is None:
                 self.report(
                     (*where, "path"),
@@ -514,9 +514,11 @@ def _kind(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _language_of(path: str) -> Language | None:
+def language_of(path: str | Path) -> Language | None:
+    """The language of a types file from its name, or None."""
+    name = str(path)
     for suffix, language in _TYPES_EXTENSIONS:
-        if path.endswith(suffix):
+        if name.endswith(suffix):
             return language
     return None
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from pgdrift.config import language_of
 from pgdrift.model import Schema
 from pgdrift.project import Project
-from pgdrift.sources.typefile import TypesFileRead, language_of, read_types_file
+from pgdrift.sources.typefile import TypesFileRead, read_types_file
 
 DATABASES = ("local", "remote")
 SOURCES = ("local", "remote", "migrations", "shadow")

@@ -21,11 +21,9 @@ import codecs
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
+from pgdrift.config import Language, language_of
 from pgdrift.model import Schema, Span
-
-Language = Literal["typescript", "python"]
 
 #: ``Column.default`` of a non-null column a types file makes optional on insert:
 #: it has a default (or is an identity or generated column), which one is unknown.
@@ -34,15 +32,6 @@ HAS_DEFAULT = "DEFAULT"
 #: Larger files are not generated types anyone keeps in a repository.
 MAX_TYPES_FILE_BYTES = 64 * 1024 * 1024
 
-_SUFFIXES: tuple[tuple[str, Language], ...] = (
-    (".d.ts", "typescript"),
-    (".ts", "typescript"),
-    (".tsx", "typescript"),
-    (".mts", "typescript"),
-    (".cts", "typescript"),
-    (".py", "python"),
-    (".pyi", "python"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +70,6 @@ class TypesFileRead:
 
 class TypesFileError(Exception):
     """A types file cannot be read at all (missing, unreadable, not text)."""
-
-
-def language_of(path: str | Path) -> Language | None:
-    """The language of a types file from its name, or None."""
-    name = str(path)
-    for suffix, language in _SUFFIXES:
-        if name.endswith(suffix):
-            return language
-    return None
 
 
 def types_file_language(schema: Schema) -> Language | None:
