@@ -1,0 +1,164 @@
+"""``pgdrift check`` and ``pgdrift init`` as processes: formats, exit codes, scoping."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SECRET = "hunter2-Secret"
+
+TSCONFIG = '{"compilerOptions": {"baseUrl": ".", "paths": {"@db/*": ["types/*"]}}}\n'
+REMOTE_IMPORT = 'import type { Database } from "@db/database.remote"\nexport type D = Database\n'
+LOCAL_IMPORT = 'import type { Database } from "@db/database.local"\nexport type D = Database\n'
+
+
+def pgdrift(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PGDRIFT_")}
+    return subprocess.run(
+        [sys.executable, "-m", "pgdrift", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**base, "NO_COLOR": "1", **(env or {})},
+        check=False,
+    )
+
+
+def make_project(root: Path, files: dict[str, str]) -> Path:
+    """A boundary-only project: two types files, a tsconfig alias, no migrations."""
+    base = {
+        "pgdrift.toml": '[boundary]\napp = ["src/**"]\n',
+        "tsconfig.json": TSCONFIG,
+        "types/database.local.ts": "export type Database = {}\n",
+        "types/database.remote.ts": "export type Database = {}\n",
+    }
+    for name, text in {**base, **files}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def test_clean_project_exits_0(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"src/a.ts": LOCAL_IMPORT})
+    proc = pgdrift("check", "--no-db", cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout == "All checks passed!\n"
+
+
+def test_findings_exit_1_in_every_format(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"src/b.ts": REMOTE_IMPORT, "src/a.ts": REMOTE_IMPORT})
+    text = pgdrift("check", "--no-db", cwd=root)
+    assert text.returncode == 1
+    assert text.stdout.startswith("src/a.ts:1:32: PGD301 [*] ")
+
+    findings = json.loads(pgdrift("check", "--no-db", "--format", "json", cwd=root).stdout)
+    assert [(f["code"], f["path"], f["location"]) for f in findings] == [
+        ("PGD301", "src/a.ts", {"row": 1, "column": 32}),
+        ("PGD301", "src/b.ts", {"row": 1, "column": 32}),
+    ]
+    assert set(findings[0]) == {
+        "code", "severity", "message", "path", "location", "end_location", "fix", "url",
+    }  # fmt: skip
+
+    github = pgdrift("check", "--no-db", "--format", "github", cwd=root).stdout.splitlines()
+    assert github[0].startswith("::error file=src/a.ts,line=1,col=32,endLine=1,endColumn=")
+    assert ",title=PGD301::" in github[0]
+
+    sarif = json.loads(pgdrift("check", "--no-db", "--format", "sarif", cwd=root).stdout)
+    (run,) = sarif["runs"]
+    assert run["tool"]["driver"]["name"] == "pgdrift"
+    assert [r["ruleId"] for r in run["results"]] == ["PGD301", "PGD301"]
+
+
+def test_paths_limit_application_checks(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"src/a.ts": REMOTE_IMPORT, "src/b.ts": REMOTE_IMPORT})
+    proc = pgdrift("check", "--no-db", "--format", "json", "src/b.ts", cwd=root)
+    assert [f["path"] for f in json.loads(proc.stdout)] == ["src/b.ts"]
+
+
+def test_changed_since_checks_only_changed_files(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"src/old.ts": REMOTE_IMPORT})
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=root, check=True)
+    (root / "src" / "new.ts").write_text(REMOTE_IMPORT)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    proc = pgdrift("check", "--no-db", "--format", "json", "--changed-since", "HEAD", cwd=root)
+    assert [f["path"] for f in json.loads(proc.stdout)] == ["src/new.ts"]
+
+    bad = pgdrift("check", "--no-db", "--changed-since", "no-such-ref", cwd=root)
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("pgdrift: error: --changed-since no-such-ref: ")
+
+
+def test_unreachable_remote_database_is_a_note_and_other_checks_run(tmp_path: Path) -> None:
+    # With migrations, the history checks read each database's migration table.
+    root = make_project(
+        tmp_path,
+        {
+            "src/a.ts": REMOTE_IMPORT,
+            "supabase/migrations/20240101000000_init.sql": "create table public.t (id int);\n",
+        },
+    )
+    env = {
+        "PGDRIFT_LOCAL_DB_URL": "postgresql://postgres@127.0.0.1:1/local",
+        "PGDRIFT_REMOTE_DB_URL": f"postgresql://app:{SECRET}@127.0.0.1:1/prod",
+    }
+    proc = pgdrift("check", "--format", "json", cwd=root, env=env)
+    assert proc.returncode == 1, proc.stderr
+    # The boundary and the stale types (local types lack table t) are still checked.
+    assert [(f["code"], f["path"]) for f in json.loads(proc.stdout)] == [
+        ("PGD301", "src/a.ts"),
+        ("PGD101", "types/database.local.ts"),
+    ]
+    assert "remote database unavailable" in proc.stderr
+    assert "postgresql://app:***@127.0.0.1:1/prod" in proc.stderr
+    assert SECRET not in proc.stderr + proc.stdout
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {})
+    proc = pgdrift("check", "--no-db", "src/nope.ts", cwd=root)
+    assert proc.returncode == 2
+    assert proc.stderr == "pgdrift: error: src/nope.ts does not exist\n"
+
+
+def test_config_with_wrong_types_is_reported_and_checks_still_run(tmp_path: Path) -> None:
+    root = make_project(
+        tmp_path,
+        {"pgdrift.toml": '[boundary]\napp = "src/**"\n', "src/a.ts": REMOTE_IMPORT},
+    )
+    proc = pgdrift("check", "--no-db", "--format", "json", cwd=root)
+    codes = [(f["code"], f["path"], f["location"]["row"]) for f in json.loads(proc.stdout)]
+    assert ("PGD002", "pgdrift.toml", 2) in codes
+    assert ("PGD301", "src/a.ts", 1) in codes
+
+
+@pytest.mark.parametrize("layout", ["supabase", "plain"])
+def test_init_writes_a_config_that_loads_cleanly(tmp_path: Path, layout: str) -> None:
+    from pgdrift.config import load_config
+
+    if layout == "supabase":
+        (tmp_path / "supabase" / "migrations").mkdir(parents=True)
+        (tmp_path / "supabase" / "config.toml").write_text('[api]\nschemas = ["public", "api"]\n')
+    proc = pgdrift("init", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    config = load_config(tmp_path)
+    assert config.problems == ()
+    assert config.path == tmp_path / "pgdrift.toml"
+    if layout == "supabase":
+        assert config.schemas == ("public", "api")
+
+    again = pgdrift("init", cwd=tmp_path)
+    assert again.returncode == 2
+    assert "exists; pass --force to overwrite it" in again.stderr
