@@ -21,6 +21,8 @@ from pgdrift.output import (
     use_color,
 )
 
+#: The official OASIS SARIF 2.1.0 JSON schema, verbatim: `Schemata/sarif-schema-2.1.0.json`
+#: of github.com/oasis-tcs/sarif-spec at commit 85971b3e048f61a6d643b95fc6233d073302f5b8.
 SCHEMA = Path(__file__).parent / "fixtures" / "sarif-schema-2.1.0.json"
 ROOT = Path("/project")
 
