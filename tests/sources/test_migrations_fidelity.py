@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from fidelity import SETS, MigrationSetFixture, diff, load, shadow, static
+from fidelity import SETS, MigrationSetFixture, diff, load, server_major, shadow, static
 
 from pgdrift.model import Schema
 from pgdrift.sources.migrations import MigrationFinding
@@ -26,11 +26,12 @@ Built = tuple[MigrationSetFixture, Schema, list[MigrationFinding], Schema]
 @pytest.fixture(scope="module")
 def build(server_url: str) -> Callable[[str], Built]:
     cache: dict[str, Built] = {}
+    major = server_major(server_url)
 
     def get(name: str) -> Built:
         if name not in cache:
             fx = load(name)
-            static_model, findings = static(fx)
+            static_model, findings = static(fx, major)
             cache[name] = (fx, static_model, findings, shadow(fx, server_url))
         return cache[name]
 

@@ -137,3 +137,18 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path: Path) -> None:
     blocker.write_text("x")
     index = MigrationIndex(cache=ParseCache(blocker / "cache"))
     assert index.update(project(4)) == build_schema(project(4))
+
+
+def test_a_corrupt_pack_is_ignored(tmp_path: Path) -> None:
+    files = project(40)
+    MigrationIndex(cache=ParseCache(tmp_path), cache_results=False).update(files)
+    packs = list((tmp_path / "packs").glob("*.pickle"))
+    assert len(packs) == 1
+    packs[0].write_bytes(packs[0].read_bytes()[:100])
+    index = MigrationIndex(cache=ParseCache(tmp_path), cache_results=False)
+    assert index.update(files) == build_schema(files)
+    assert index.last_parsed == len(files)
+    # The rewritten pack serves the next start.
+    again = MigrationIndex(cache=ParseCache(tmp_path), cache_results=False)
+    again.update(files)
+    assert again.last_parsed == 0

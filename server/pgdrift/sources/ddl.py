@@ -16,8 +16,19 @@ from dataclasses import dataclass
 
 from pgdrift.sources import sql_expr as E
 from pgdrift.sources.sql_expr import ExprParser
-from pgdrift.sources.sql_tokens import EOF, NUM, OP, QIDENT, STR, WORD, ParseError, Stream, tokenize
-from pgdrift.sources.sql_types import TypeName
+from pgdrift.sources.sql_tokens import (
+    EOF,
+    NUM,
+    OP,
+    QIDENT,
+    STR,
+    WORD,
+    ParseError,
+    Stream,
+    Tok,
+    tokenize,
+)
+from pgdrift.sources.sql_types import TypeName, fast_pickling
 
 QName = tuple[str, ...]  # (name,) or (schema, name)
 
@@ -509,18 +520,24 @@ def first_words(sql: str) -> tuple[str, str]:
     return m.group(1).lower(), (m.group(2) or "").lower()
 
 
-def parse_statement(sql: str) -> Op:
-    """Parse one statement (with or without its ``;``).
+def is_ignored(sql: str) -> bool:
+    """Whether a statement cannot change the model (DML, GRANT ...), by its
+    first words alone."""
+    w1, _ = first_words(sql)
+    return w1 in _IGNORED_FIRST or (w1 == "select" and "set_config" not in sql.lower())
+
+
+def parse_statement(sql: str, toks: list[Tok] | None = None) -> Op:
+    """Parse one statement (with or without its ``;``); ``toks`` are its
+    tokens when the caller already has them.
 
     Raises :class:`ParseError` (with an offset into ``sql``) on a syntax
     error, or :class:`~pgdrift.sources.sql_tokens.TokenizeError`.
     """
-    w1, _ = first_words(sql)
-    if w1 in _IGNORED_FIRST:
-        return Ignored(w1)
-    if w1 == "select" and "set_config" not in sql.lower():
-        return Ignored("select")
-    toks = tokenize(sql)
+    if toks is None:
+        if is_ignored(sql):
+            return Ignored(first_words(sql)[0])
+        toks = tokenize(sql)
     s = Stream(toks, sql)
     if not toks:
         return Ignored("empty")
@@ -2084,3 +2101,6 @@ class _Parser:
 
 
 _ = (STR, QIDENT)
+
+
+fast_pickling(globals())

@@ -18,13 +18,15 @@ from the last snapshot before it.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import gc
 import hashlib
 import os
 import pickle
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -33,7 +35,7 @@ from pgdrift.model import Schema, Span
 from pgdrift.sources import ddl as D
 from pgdrift.sources.replay import FreezeCache, Options, Replayer, State
 from pgdrift.sources.sql_split import Piece, split
-from pgdrift.sources.sql_tokens import ParseError, TokenizeError
+from pgdrift.sources.sql_tokens import ParseError, Tok, TokenizeError, convert, tokenize_file
 
 __all__ = [
     "MigrationFinding",
@@ -122,6 +124,7 @@ def parse_file(text: str) -> ParsedFile:
         return ParsedFile(
             (), (("migration-empty-file", "empty migration: no statements", (0, 0, 0, 0), "info"),)
         )
+    tokens_of = _file_tokens(text, pieces)
     for p in pieces:
         if p.kind != "statement":
             if p.unterminated:
@@ -140,7 +143,9 @@ def parse_file(text: str) -> ParsedFile:
             )
             continue
         try:
-            op = D.parse_statement(p.text)
+            if D.is_ignored(p.text):
+                continue
+            op = D.parse_statement(p.text, tokens_of(p))
         except ParseError as exc:
             problems.append(
                 (
@@ -211,6 +216,31 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+def _file_tokens(text: str, pieces: Sequence[Piece]) -> Callable[[Piece], list[Tok] | None]:
+    """A statement's tokens, cut from one tokenization of the whole file.
+
+    One sqlglot call per file costs far less than one per statement. Files
+    mostly made of statements the model ignores (data) are not tokenized
+    whole; a statement whose tokens do not line up with the split (or a file
+    that does not tokenize) is tokenized on its own by the parser.
+    """
+    statements = [p for p in pieces if p.kind == "statement" and not p.unterminated]
+    wanted = sum(len(p.text) for p in statements if not D.is_ignored(p.text))
+    raw = tokenize_file(text) if wanted * 2 > len(text) else None
+    if raw is None:
+        return lambda p: None
+    starts = [t.start for t in raw]
+
+    def tokens(p: Piece) -> list[Tok] | None:
+        lo = bisect.bisect_left(starts, p.start)
+        hi = bisect.bisect_left(starts, p.end, lo)
+        if hi > lo and raw[hi - 1].end + 1 > p.end:
+            return None  # a token crosses the statement's end
+        return convert(p.text, raw[lo:hi], p.start)
+
+    return tokens
+
+
 def content_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
@@ -219,20 +249,54 @@ def content_hash(text: str) -> str:
 
 
 class ParseCache:
-    """Parsed files on disk, one pickle per content hash.
+    """Parsed files on disk, keyed by content hash.
 
-    Entries carry the cache version and the hash they were made for; an entry
-    that fails to load, is from another version, or does not match is
-    ignored (and overwritten), never fatal.
+    Big batches (a cold index) go into one *pack* file, single files (edits)
+    into loose files; both carry the cache version and the hashes they were
+    made for. An entry that fails to load, is from another version or does
+    not match is ignored (and rewritten), never fatal. The newest few packs
+    are kept.
     """
+
+    KEEP_PACKS = 3
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.dir = Path(directory)
+        self._packs: dict[str, ParsedFile] | None = None
 
     def _path(self, digest: str) -> Path:
         return self.dir / digest[:2] / f"{digest}.pickle"
 
+    def _load_packs(self) -> dict[str, ParsedFile]:
+        if self._packs is None:
+            self._packs = {}
+            for path in self._pack_paths()[: self.KEEP_PACKS]:
+                try:
+                    data = pickle.loads(path.read_bytes())
+                except Exception:
+                    continue
+                if (
+                    isinstance(data, tuple)
+                    and len(data) == 2
+                    and data[0] == CACHE_VERSION
+                    and isinstance(data[1], dict)
+                ):
+                    for digest, parsed in data[1].items():
+                        if isinstance(digest, str) and isinstance(parsed, ParsedFile):
+                            self._packs.setdefault(digest, parsed)
+        return self._packs
+
+    def _pack_paths(self) -> list[Path]:
+        try:
+            found = list((self.dir / "packs").glob("*.pickle"))
+        except OSError:
+            return []
+        return sorted(found, key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True)
+
     def get(self, digest: str) -> ParsedFile | None:
+        hit = self._load_packs().get(digest)
+        if hit is not None:
+            return hit
         try:
             data = pickle.loads(self._path(digest).read_bytes())
         except Exception:
@@ -248,21 +312,37 @@ class ParseCache:
         return None
 
     def put(self, digest: str, parsed: ParsedFile) -> None:
-        path = self._path(digest)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump((CACHE_VERSION, digest, parsed), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only or full disk only costs speed
+        _write_atomic(self._path(digest), (CACHE_VERSION, digest, parsed))
+
+    def put_many(self, items: dict[str, ParsedFile]) -> None:
+        """Store a batch as one pack (one write instead of thousands)."""
+        if len(items) < 16:
+            for digest, parsed in items.items():
+                self.put(digest, parsed)
+            return
+        name = content_hash("\0".join(sorted(items)))
+        _write_atomic(self.dir / "packs" / f"{name}.pickle", (CACHE_VERSION, items))
+        for old in self._pack_paths()[self.KEEP_PACKS :]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        if self._packs is not None:
+            self._packs.update(items)
+
+
+def _write_atomic(path: Path, data: object) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only or full disk only costs speed
 
 
 def default_cache_dir(project_root: str | os.PathLike[str]) -> Path:
     """``.pgdrift/cache/migrations`` under the project (ignored by git)."""
     return Path(project_root) / ".pgdrift" / "cache" / "migrations"
-
 
 
 # --------------------------------------------------------------------------- result codec
@@ -322,9 +402,7 @@ def _fields_of(cls: type) -> tuple[tuple[str, str], ...]:
         import dataclasses
 
         nested = _NESTED.get(cls, {})
-        got = tuple(
-            (f.name, nested.get(f.name, "")) for f in dataclasses.fields(cls) if f.init
-        )
+        got = tuple((f.name, nested.get(f.name, "")) for f in dataclasses.fields(cls) if f.init)
         _FIELDS[cls] = got
     return got
 
@@ -399,6 +477,8 @@ class MigrationIndex:
     search_path: tuple[str, ...] = ("public",)
     display_path: tuple[str, ...] = ("public",)
     cache: ParseCache | None = None
+    #: Major version of the Postgres to model.
+    server_version: int = 15
     #: SQL applied before the first migration (Supabase platform stand-ins).
     prelude: str = ""
     #: Parse uncached files in worker processes when there are this many.
@@ -421,7 +501,7 @@ class MigrationIndex:
 
     @property
     def options(self) -> Options:
-        return Options(self.schemas, self.search_path, self.display_path)
+        return Options(self.schemas, self.search_path, self.display_path, self.server_version)
 
     def _base_state(self) -> State:
         if self._base is None:
@@ -437,7 +517,17 @@ class MigrationIndex:
 
     def _result_key(self) -> str:
         h = hashlib.blake2b(digest_size=20)
-        h.update(repr((CACHE_VERSION, self.schemas, self.search_path, self.display_path)).encode())
+        h.update(
+            repr(
+                (
+                    CACHE_VERSION,
+                    self.schemas,
+                    self.search_path,
+                    self.display_path,
+                    self.server_version,
+                )
+            ).encode()
+        )
         h.update(content_hash(self.prelude).encode())
         for e in self._files:
             h.update(b"\0" + e.path.encode("utf-8", "surrogatepass") + b"\0" + e.digest.encode())
@@ -459,8 +549,8 @@ class MigrationIndex:
         results = _parse_texts([e.text for e in todo], self.parallel_threshold)
         for e, parsed in zip(todo, results, strict=True):
             e.parsed = parsed
-            if self.cache is not None:
-                self.cache.put(e.digest, parsed)
+        if self.cache is not None:
+            self.cache.put_many({e.digest: e.parsed for e in todo if e.parsed is not None})
         self.last_parsed += len(todo)
 
     def update(self, files: Sequence[tuple[str, str]]) -> tuple[Schema, list[MigrationFinding]]:
@@ -635,6 +725,7 @@ def build_schema(
     display_path: Sequence[str] | None = None,
     prelude: str = "",
     cache_dir: str | os.PathLike[str] | None = None,
+    server_version: int = 15,
 ) -> tuple[Schema, list[MigrationFinding]]:
     """The schema ``files`` ((path, text) in apply order) build, and findings.
 
@@ -643,6 +734,9 @@ def build_schema(
     with; ``display_path`` is the search_path of the session that would read
     the catalog (it decides which names ``format_type`` qualifies; default:
     ``search_path``). ``prelude`` is SQL replayed first (platform stand-ins).
+    ``server_version`` is the Postgres major version modelled (Supabase's
+    ``[db] major_version``): partitions inherit identity from 17 on, and
+    extensions bring what that version's contrib modules bring.
     """
     index = MigrationIndex(
         schemas=tuple(schemas),
@@ -650,6 +744,7 @@ def build_schema(
         display_path=tuple(display_path if display_path is not None else search_path),
         cache=ParseCache(cache_dir) if cache_dir is not None else None,
         prelude=prelude,
+        server_version=server_version,
     )
     return index.update(files)
 
@@ -684,6 +779,7 @@ def static_schema(
     *,
     supabase: bool,
     cache_dir: str | os.PathLike[str] | None = None,
+    server_version: int = 15,
 ) -> tuple[Schema, list[MigrationFinding]]:
     """The static model of a project: ``files`` are (display path, file path)
     in apply order; Supabase projects start from the platform stand-ins with
@@ -703,6 +799,7 @@ def static_schema(
         search_path=search_path,
         prelude=supabase_prelude() if supabase else "",
         cache_dir=cache_dir,
+        server_version=server_version,
     )
     return schema, unreadable + findings
 

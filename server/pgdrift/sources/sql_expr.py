@@ -15,10 +15,10 @@ operations, which is what policies and defaults use in practice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pgdrift.sources.sql_tokens import BITSTR, EOF, NUM, OP, PARAM, QIDENT, STR, WORD, Stream
-from pgdrift.sources.sql_types import SERIAL_TYPES, SQL_TYPE_NAMES, TypeName
+from pgdrift.sources.sql_types import SERIAL_TYPES, SQL_TYPE_NAMES, TypeName, fast_pickling
 
 # --------------------------------------------------------------------------- nodes
 
@@ -310,7 +310,6 @@ class Query:
     limit: Node | None = None
     offset: Node | None = None
     locking: str = ""
-    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
 
 # --------------------------------------------------------------------------- parser
@@ -1482,3 +1481,6 @@ def is_serial(tn: TypeName) -> bool:
 
 
 _ = (QIDENT, OP)  # re-exported token kinds are used by callers through this module
+
+
+fast_pickling(globals())

@@ -1495,9 +1495,7 @@ class Analyzer:
     def _resolve_operator(
         self, name: str, left: T | None, right: T
     ) -> tuple[PgType, PgType, PgType, str] | None:
-        options = [
-            (sig, list(params), False) for sig, params in _operator_sigs(name, left is None)
-        ]
+        options = [(sig, list(params), False) for sig, params in _operator_sigs(name, left is None)]
         types = [right.type] if left is None else [left.type, right.type]
         options = [o for o in options if poly_consistent(o[1], types)]
         # An unknown operand first tries the other operand's type (oper_select_candidate).

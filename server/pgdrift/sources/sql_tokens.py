@@ -102,7 +102,22 @@ def _classify(tt: TokenType, src: str) -> int:
     return cls
 
 
-def convert(sql: str, raw: Sequence[Token]) -> list[Tok]:
+def tokenize_file(text: str) -> list[Token] | None:
+    """sqlglot's tokens for a whole file (one call is much cheaper than one
+    per statement), or None when it does not tokenize."""
+    try:
+        return list(_dialect.tokenize(text))
+    except Exception:
+        return None
+
+
+def convert(sql: str, raw: Sequence[Token], base: int = 0) -> list[Tok]:
+    """Our tokens from sqlglot's; ``raw`` offsets are relative to ``base`` in
+    the text they came from, ours to ``sql``."""
+    return _convert(sql, raw, base)
+
+
+def _convert(sql: str, raw: Sequence[Token], base: int) -> list[Tok]:
     toks: list[Tok] = []
     append = toks.append
     i = 0
@@ -110,8 +125,8 @@ def convert(sql: str, raw: Sequence[Token]) -> list[Tok]:
     while i < n:
         t = raw[i]
         tt = t.token_type
-        start = t.start
-        end = t.end + 1
+        start = t.start - base
+        end = t.end + 1 - base
         if tt in _STRING_TYPES:
             append(Tok(STR, t.text, start, end))
         elif tt is TokenType.VAR:
@@ -154,8 +169,12 @@ def convert(sql: str, raw: Sequence[Token]) -> list[Tok]:
                         pos = ws + len(w)
             elif cls == 4 and src == "$":
                 nxt = raw[i + 1] if i + 1 < n else None
-                if nxt is not None and nxt.token_type is TokenType.NUMBER and nxt.start == end:
-                    append(Tok(PARAM, "$" + nxt.text, start, nxt.end + 1))
+                if (
+                    nxt is not None
+                    and nxt.token_type is TokenType.NUMBER
+                    and nxt.start - base == end
+                ):
+                    append(Tok(PARAM, "$" + nxt.text, start, nxt.end + 1 - base))
                     i += 2
                     continue
                 append(Tok(OP, src, start, end))
@@ -164,10 +183,11 @@ def convert(sql: str, raw: Sequence[Token]) -> list[Tok]:
                 j = i + 1
                 while j < n:
                     nt = raw[j]
-                    s2 = sql[nt.start : nt.end + 1]
-                    if nt.start != end or not s2 or not all(c in _OP_CHARS for c in s2):
+                    ns = nt.start - base
+                    s2 = sql[ns : nt.end + 1 - base]
+                    if ns != end or not s2 or not all(c in _OP_CHARS for c in s2):
                         break
-                    end = nt.end + 1
+                    end = nt.end + 1 - base
                     j += 1
                 pos = start
                 for op in _split_operator(sql[start:end]):
