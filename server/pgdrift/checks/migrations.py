@@ -305,18 +305,6 @@ _STATIC_UNKNOWN = frozenset(
     }
 )
 
-# Extensions the Supabase platform installs before any migration, with their
-# schema (as pgdrift.sources.shadow installs them): the static model starts
-# from them too, so `extensions.uuid_generate_v4()` is known.
-_PLATFORM_EXTENSIONS = (
-    ("uuid-ossp", "extensions"),
-    ("pgcrypto", "extensions"),
-    ("supabase_vault", "vault"),
-    ("pg_graphql", "graphql"),
-)
-# Supabase's default search_path for every session: "$user", public, extensions.
-_SUPABASE_SEARCH_PATH = ("public", "extensions")
-
 
 def run(ctx: CheckContext) -> list[Finding]:
     """Every migrations finding for the project in ``ctx``."""
@@ -582,7 +570,11 @@ def _static_model(
 ) -> list[MigrationFinding]:
     """Findings of pgdrift's static model of the migrations (no database)."""
     try:
-        from pgdrift.sources.migrations import build_schema
+        from pgdrift.sources.migrations import (
+            SUPABASE_SEARCH_PATH,
+            build_schema,
+            supabase_prelude,
+        )
     except ImportError:  # the static source is optional to this family
         return []
     supabase = found.is_supabase
@@ -591,25 +583,13 @@ def _static_model(
         _schema, findings = build_schema(
             sources,
             ctx.project.schemas,
-            search_path=_SUPABASE_SEARCH_PATH if supabase else ("public",),
-            prelude=_platform_prelude() if supabase else "",
+            search_path=SUPABASE_SEARCH_PATH if supabase else ("public",),
+            prelude=supabase_prelude() if supabase else "",
         )
     except Exception as exc:  # a bug in the model must not stop the other checks
         ctx.note(f"static analysis of the migrations failed ({type(exc).__name__}: {exc})")
         return []
     return findings
-
-
-def _platform_prelude() -> str:
-    from pgdrift.sources.shadow import standin_sections
-
-    sections = standin_sections()
-    parts = [sections.get("platform", "")]
-    for name, schema in _PLATFORM_EXTENSIONS:
-        sql = sections.get(name)
-        if sql:
-            parts.append(sql.replace("@extschema@", f'"{schema}"'))
-    return "\n".join(parts)
 
 
 def _static_findings(found: Sequence[MigrationFinding], texts: dict[str, str]) -> list[Finding]:
