@@ -16,6 +16,7 @@ neither recurse nor re-walk subtrees they already measured.
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final, TypeAlias
@@ -128,9 +129,20 @@ class Group:
         """The group's text and width when printed flat (cached). Called only
         for groups that fit on a line, so the walk is short."""
         if self._flat is None:
-            self._flat = _flat_text(self.contents)
-            self._flat_width = get_string_width(self._flat)
+            flat = _flat_text(self.contents, sys.maxsize)
+            assert flat is not None  # nothing is wider than sys.maxsize
+            self._flat, self._flat_width = flat
         return self._flat, self._flat_width
+
+    def flat_within(self, width: int) -> tuple[str, int] | None:
+        """:meth:`flat` if the flat text fits in ``width`` columns, else None.
+        Measuring stops once past ``width``: a huge group costs at most a line."""
+        if self._flat is not None:
+            return (self._flat, self._flat_width) if self._flat_width <= width else None
+        flat = _flat_text(self.contents, width)
+        if flat is not None:
+            self._flat, self._flat_width = flat
+        return flat
 
 
 Doc: TypeAlias = (
@@ -164,9 +176,13 @@ def _scan(contents: Doc) -> tuple[bool, bool]:
     while stack:
         d = stack.pop()
         t = type(d)
-        if t is str or t is Line:
+        if t is str:
             continue
-        if t is list:
+        if t is Line:
+            # A hard line without BREAK_PARENT breaks even in a flat group:
+            # the group's flat text is not one line, so it is not cached.
+            dynamic = dynamic or d.hard  # type: ignore[union-attr]
+        elif t is list:
             stack.extend(d)  # type: ignore[arg-type]
         elif t is Group:
             g: Group = d  # type: ignore[assignment]
@@ -189,15 +205,26 @@ def _scan(contents: Doc) -> tuple[bool, bool]:
     return brk, dynamic
 
 
-def _flat_text(contents: Doc) -> str:
-    """The text of a non-broken, non-dynamic group's contents printed flat."""
+def _flat_text(contents: Doc, width: int) -> tuple[str, int] | None:
+    """The text and width of a non-broken, non-dynamic group's contents printed
+    flat, or None as soon as the width exceeds ``width``. The width is the sum
+    of the strings' widths, as prettier measures (not the joined text's)."""
     parts: list[str] = []
+    used = 0
     stack: list[Doc] = [contents]
     while stack:
         d = stack.pop()
         t = type(d)
         if t is str:
-            parts.append(d)  # type: ignore[arg-type]
+            if d:
+                parts.append(d)  # type: ignore[arg-type]
+                used += (
+                    len(d)  # type: ignore[arg-type]
+                    if d.isascii() and d.isprintable()  # type: ignore[union-attr]
+                    else get_string_width(d)  # type: ignore[arg-type]
+                )
+                if used > width:
+                    return None
         elif t is list:
             stack.extend(reversed(d))  # type: ignore[arg-type]
         elif t is Group:
@@ -206,18 +233,24 @@ def _flat_text(contents: Doc) -> str:
             g: Group = d  # type: ignore[assignment]
             if g._flat is not None:
                 parts.append(g._flat)
+                used += g._flat_width
+                if used > width:
+                    return None
             else:
                 stack.append(g.contents)
         elif t is Line:
             if not d.soft:  # type: ignore[union-attr]
                 parts.append(" ")
+                used += 1
+                if used > width:
+                    return None
         elif t is Indent or t is Align or t is IndentIfBreak:
             stack.append(d.contents)  # type: ignore[union-attr]
         elif t is IfBreak:
             fc = d.flat_contents  # type: ignore[union-attr]
             if fc is not None:
                 stack.append(fc)
-    return "".join(parts)
+    return "".join(parts), used
 
 
 # ---------------------------------------------------------------- widths
@@ -418,10 +451,22 @@ def _fits(
     return False
 
 
+def _rest_fits(rest: list[_Cmd], width: int, group_modes: dict[object, int]) -> bool:
+    """``_fits`` of nothing followed by ``rest``: does what follows a group
+    printed flat fit in the ``width`` columns left?"""
+    if not rest:
+        return True
+    _, mode, d = rest[-1]
+    if type(d) is Line and (mode == _BREAK or d.hard):
+        return True  # the usual case: a line break comes next
+    return _fits(_FLAT, "", rest, width, group_modes)
+
+
 def print_doc(doc: Doc, width: int = 80) -> str:
     """Lay ``doc`` out in ``width`` columns, as prettier's printer does."""
     group_modes: dict[object, int] = {}
     out: list[str] = []
+    newlines: dict[int, str] = {}
     pos = 0
     cmds: list[_Cmd] = [(0, _BREAK, doc)]
     remeasure = False
@@ -431,10 +476,30 @@ def print_doc(doc: Doc, width: int = 80) -> str:
         if t is str:
             if d:
                 out.append(d)  # type: ignore[arg-type]
-                pos += get_string_width(d)  # type: ignore[arg-type]
+                pos += (
+                    len(d)  # type: ignore[arg-type]
+                    if d.isascii() and d.isprintable()  # type: ignore[union-attr]
+                    else get_string_width(d)  # type: ignore[arg-type]
+                )
         elif t is list:
             for x in reversed(d):  # type: ignore[arg-type]
                 cmds.append((ind, mode, x))
+        elif t is Line:
+            ln: Line = d  # type: ignore[assignment]
+            if mode == _FLAT and not ln.hard:
+                if not ln.soft:
+                    out.append(" ")
+                    pos += 1
+                continue
+            if mode == _FLAT:
+                remeasure = True
+            if out and out[-1][-1] in " \t":
+                _trim(out)
+            newline = newlines.get(ind)
+            if newline is None:
+                newline = newlines[ind] = "\n" + " " * ind
+            out.append(newline)
+            pos = ind
         elif t is Group:
             g: Group = d  # type: ignore[assignment]
             printed = _FLAT
@@ -446,34 +511,32 @@ def print_doc(doc: Doc, width: int = 80) -> str:
                     cmds.append((ind, _FLAT, g.contents))
                 else:
                     text, w = g.flat()
-                    out.append(text)
+                    if text:
+                        out.append(text)
                     pos += w
             else:
                 remeasure = False
-                if not g.brk and _fits(_FLAT, g, cmds, width - pos, group_modes):
-                    if g.dynamic:
-                        cmds.append((ind, _FLAT, g.contents))
-                    else:
-                        text, w = g.flat()
-                        out.append(text)
-                        pos += w
-                else:
+                if g.brk:
                     cmds.append((ind, _BREAK, g.contents))
                     printed = _BREAK
+                elif g.dynamic:
+                    if _fits(_FLAT, g, cmds, width - pos, group_modes):
+                        cmds.append((ind, _FLAT, g.contents))
+                    else:
+                        cmds.append((ind, _BREAK, g.contents))
+                        printed = _BREAK
+                else:
+                    # The group's flat text is all _fits would measure of it.
+                    flat = g.flat_within(width - pos)
+                    if flat is not None and _rest_fits(cmds, width - pos - flat[1], group_modes):
+                        if flat[0]:
+                            out.append(flat[0])
+                        pos += flat[1]
+                    else:
+                        cmds.append((ind, _BREAK, g.contents))
+                        printed = _BREAK
             if g.id is not None:
                 group_modes[g.id] = printed
-        elif t is Line:
-            ln: Line = d  # type: ignore[assignment]
-            if mode == _FLAT and not ln.hard:
-                if not ln.soft:
-                    out.append(" ")
-                    pos += 1
-                continue
-            if mode == _FLAT:
-                remeasure = True
-            pos -= _trim(out)
-            out.append("\n" + " " * ind)
-            pos = ind
         elif t is Indent:
             cmds.append((ind + 2, mode, d.contents))  # type: ignore[union-attr]
         elif t is Align:

@@ -17,10 +17,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import product
-from typing import TypeAlias
+from typing import ClassVar, NamedTuple, TypeAlias
 
 from pgdrift.model import (
     Column,
@@ -95,17 +94,27 @@ def _json(s: str) -> str:
 
 def ts_string(value: str) -> str:
     """A TypeScript string literal as prettier prints ``JSON.stringify(value)``."""
-    if value.isascii() and value.isalnum():
+    if (
+        value.isascii()
+        and value.isprintable()
+        and '"' not in value
+        and "'" not in value
+        and "\\" not in value
+    ):
+        # Nothing for JSON.stringify to escape, no quote for prettier to weigh.
         return '"' + value + '"'
     return _print_string_content(_json(value)[1:-1])
 
 
+@lru_cache(maxsize=4096)  # each column's name is a key in Row, Insert and Update
 def ts_key(name: str) -> str:
     """An object key: bare if an ES5 IdentifierName, else a string literal.
     Number-like keys stay quoted (prettier never unquotes them for TS)."""
-    if _ES5_IDENTIFIER.fullmatch(name):
-        return name
-    return ts_string(name)
+    if name.isascii():
+        is_identifier = _ES5_ASCII_IDENTIFIER.fullmatch(name) is not None
+    else:
+        is_identifier = _es5_identifier().fullmatch(name) is not None
+    return name if is_identifier else ts_string(name)
 
 
 # ---------------------------------------------------------------- TypeScript type terms
@@ -114,60 +123,138 @@ def ts_key(name: str) -> str:
 # below are that text's parse, built directly: ``X | null`` flattens into one
 # union, and ``[]`` appended to a union applies to its last member, as the
 # parser reads ``"a"|"b"[]``.
+#
+# Terms are plain slotted classes, not frozen dataclasses: this module is
+# imported by every ``gen types`` run, where creating a dozen frozen slotted
+# dataclasses took ~15 ms, and building one (through ``object.__setattr__``
+# per field) is several times slower, for a term per member of every object.
+# They are never mutated once built. ``leafy`` marks small terms without
+# objects, whose documents are worth sharing (see :class:`_Docs`).
 
 
-@dataclass(frozen=True, slots=True)
-class TAtom:
+class _Term:
+    """Value equality and a readable repr for the term classes."""
+
+    __slots__ = ()
+
+    def _fields(self) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (type(other) is type(self) and self._fields() == other._fields())
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._fields()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._fields()!r}"
+
+
+class TAtom(_Term):
     """Text printed as is: keywords, ``Database[..][..]`` references."""
 
-    text: str
+    __slots__ = ("text",)
+    leafy: ClassVar[bool] = True
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.text,)
 
 
-@dataclass(frozen=True, slots=True)
-class TLit:
+class TLit(_Term):
     """A string literal type."""
 
-    value: str
+    __slots__ = ("value",)
+    leafy: ClassVar[bool] = True
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.value,)
 
 
-@dataclass(frozen=True, slots=True)
-class TRecord:
+class TRecord(_Term):
     """``Record<string, unknown>``."""
 
+    __slots__ = ()
+    leafy: ClassVar[bool] = True
 
-@dataclass(frozen=True, slots=True)
-class TArray:
-    elem: TType
-
-
-@dataclass(frozen=True, slots=True)
-class TUnion:
-    members: tuple[TType, ...]
+    def _fields(self) -> tuple[object, ...]:
+        return ()
 
 
-@dataclass(frozen=True, slots=True)
-class TInter:
-    left: TType
-    right: TType
+class TArray(_Term):
+    __slots__ = ("elem", "leafy")
+
+    def __init__(self, elem: TType) -> None:
+        self.elem = elem
+        self.leafy: bool = elem.leafy
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.elem,)
 
 
-@dataclass(frozen=True, slots=True)
-class TMember:
-    key: str  # already printed (ts_key), or raw member text when ``type`` is None
-    type: TType | None
-    optional: bool = False
+class TUnion(_Term):
+    __slots__ = ("leafy", "members")
+
+    def __init__(self, members: tuple[TType, ...]) -> None:
+        self.members = members
+        self.leafy: bool = all(m.leafy for m in members)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.members,)
 
 
-@dataclass(frozen=True, slots=True)
-class TObject:
-    members: tuple[TMember, ...]
-    #: The template has a newline after ``{``: prettier keeps it expanded.
-    force: bool = False
+class TInter(_Term):
+    __slots__ = ("leafy", "left", "right")
+
+    def __init__(self, left: TType, right: TType) -> None:
+        self.left = left
+        self.right = right
+        self.leafy: bool = left.leafy and right.leafy
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.left, self.right)
 
 
-@dataclass(frozen=True, slots=True)
-class TTuple:
-    elements: tuple[TType, ...]
+class TMember(_Term):
+    #: ``key`` is already printed (ts_key), or raw member text when ``type`` is None.
+    __slots__ = ("key", "optional", "type")
+
+    def __init__(self, key: str, type: TType | None, optional: bool = False) -> None:
+        self.key = key
+        self.type = type
+        self.optional = optional
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.key, self.type, self.optional)
+
+
+class TObject(_Term):
+    #: ``force``: the template has a newline after ``{``; prettier keeps it expanded.
+    __slots__ = ("force", "members")
+    leafy: ClassVar[bool] = False
+
+    def __init__(self, members: tuple[TMember, ...], force: bool = False) -> None:
+        self.members = members
+        self.force = force
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.members, self.force)
+
+
+class TTuple(_Term):
+    __slots__ = ("elements",)
+    leafy: ClassVar[bool] = False
+
+    def __init__(self, elements: tuple[TType, ...]) -> None:
+        self.elements = elements
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.elements,)
 
 
 TType: TypeAlias = TAtom | TLit | TRecord | TArray | TUnion | TInter | TObject | TTuple
@@ -183,6 +270,10 @@ _UNDEFINED = TAtom("undefined")
 _RECORD = TRecord()
 
 
+def _is_atom(t: TType, text: str) -> bool:
+    return isinstance(t, TAtom) and t.text == text
+
+
 def _union(a: TType, b: TType) -> TType:
     """The parse of ``${a} | ${b}``."""
     ma = a.members if isinstance(a, TUnion) else (a,)
@@ -192,7 +283,7 @@ def _union(a: TType, b: TType) -> TType:
 
 def _nullable(t: TType, nullable: bool = True) -> TType:
     """postgres-meta's ``generateNullableUnionTsType``: ``| null`` unless unknown."""
-    if not nullable or t == UNKNOWN:
+    if not nullable or _is_atom(t, "unknown"):
         return t
     return _union(t, NULL)
 
@@ -216,109 +307,105 @@ def _lit_union(labels: Sequence[str]) -> TType:
 # ---------------------------------------------------------------- documents
 
 
-def _obj_doc(obj: TObject) -> Doc:
-    if not obj.members:
-        return "{}"
-    # Between members prettier puts ifBreak("", ";") and a line; in an object
-    # that always breaks that is just the line.
-    sep = LINE if obj.force else _SEP
-    parts: list[Doc] = [LINE]
-    first = True
-    for m in obj.members:
-        if not first:
-            parts.append(sep)
-        first = False
-        parts.append(_member_doc(m))
-    return Group(["{", Indent(parts), LINE, "}"], should_break=obj.force)
+class _Docs:
+    """Documents for terms, for one render.
+
+    A column type recurs in Row, Insert and Update and across tables, and the
+    generator hands out one term object per type (``_Generator.nullable``).
+    Documents are immutable once built (a group caches only its own flat
+    text), so a leafy term gets one document, and one member document per
+    key. The caches are keyed by identity, holding the term so the identity
+    stays valid: no hashing of nested terms, and nothing outlives the render.
+    """
+
+    __slots__ = ("_members", "_types")
+
+    def __init__(self) -> None:
+        self._types: dict[int, tuple[TType, Doc]] = {}
+        self._members: dict[tuple[int, str], tuple[TType, Doc]] = {}
+
+    def member_doc(self, m: TMember) -> Doc:
+        t = m.type
+        if t is None:
+            return m.key
+        prefix = m.key + ("?: " if m.optional else ": ")
+        if isinstance(t, TAtom):
+            return prefix + t.text
+        if isinstance(t, TLit):
+            return prefix + ts_string(t.value)
+        if not t.leafy:
+            return Group([prefix, self.type_doc(t)])
+        key = (id(t), prefix)
+        hit = self._members.get(key)
+        if hit is None:
+            shared = self._types.get(id(t))
+            if shared is None:
+                shared = self._types[id(t)] = (t, self.type_doc(t))
+            hit = self._members[key] = (t, Group([prefix, shared[1]]))
+        return hit[1]
+
+    def object_doc(self, obj: TObject) -> Doc:
+        if not obj.members:
+            return "{}"
+        # Between members prettier puts ifBreak("", ";") and a line; in an object
+        # that always breaks that is just the line.
+        docs = list(map(self.member_doc, obj.members))
+        # [LINE, doc, sep, doc, sep, ..., doc]
+        parts: list[Doc] = [LINE if obj.force else _SEP] * (2 * len(docs))
+        parts[0] = LINE
+        parts[1::2] = docs
+        return Group(["{", Indent(parts), LINE, "}"], should_break=obj.force)
+
+    def union_code(self, u: TUnion) -> list[Doc]:
+        parts: list[Doc] = [IfBreak([LINE, "| "])]
+        for i, m in enumerate(u.members):
+            if i:
+                parts.append(LINE)
+                parts.append("| ")
+            parts.append(Align(2, self.type_doc(m)))
+        return parts
+
+    def type_doc(self, t: TType) -> Doc:
+        if isinstance(t, TAtom):
+            return t.text
+        if isinstance(t, TLit):
+            return ts_string(t.value)
+        if isinstance(t, TUnion):
+            if _hugs(t):
+                return join(" | ", [self.type_doc(m) for m in t.members])
+            return Group(Indent(self.union_code(t)))
+        if isinstance(t, TObject):
+            return self.object_doc(t)
+        if isinstance(t, TArray):
+            elem = t.elem
+            if isinstance(elem, TUnion) and not _hugs(elem):
+                # prettier keeps the parentheses and lets the union break inside.
+                return ["(", Group([Indent(self.union_code(elem)), SOFTLINE]), ")[]"]
+            if isinstance(elem, TUnion | TInter):
+                return ["(", self.type_doc(elem), ")[]"]
+            return [self.type_doc(elem), "[]"]
+        if isinstance(t, TInter):
+            return Group([self.type_doc(t.left), " & ", self.type_doc(t.right)])
+        if isinstance(t, TRecord):
+            return [
+                "Record",
+                Group(["<", Indent([SOFTLINE, "string,", LINE, "unknown"]), SOFTLINE, ">"]),
+            ]
+        if not t.elements:
+            return "[]"
+        # prettier groups each element; a group of one string prints as the string.
+        docs = list(map(self.type_doc, t.elements))
+        items = join([",", LINE], [d if isinstance(d, str) else Group(d) for d in docs])
+        return Group(["[", Indent([SOFTLINE, *items, IfBreak(",")]), SOFTLINE, "]"])
 
 
 _SEP: Doc = [IfBreak("", ";"), LINE]
 
 
-def _member_doc(m: TMember) -> Doc:
-    t = m.type
-    if t is None:
-        return m.key
-    if isinstance(t, TAtom):
-        return m.key + ("?: " if m.optional else ": ") + t.text
-    if isinstance(t, TLit):
-        return m.key + ("?: " if m.optional else ": ") + ts_string(t.value)
-    if _is_leafy(t):
-        return _leafy_member_doc(m)
-    return Group([m.key + ("?: " if m.optional else ": "), _type_doc(t)])
-
-
-def _is_leafy(t: TType) -> bool:
-    """Small terms without objects: their documents are worth sharing."""
-    if isinstance(t, TUnion):
-        return all(_is_leafy(m) for m in t.members)
-    if isinstance(t, TArray):
-        return _is_leafy(t.elem)
-    if isinstance(t, TInter):
-        return _is_leafy(t.left) and _is_leafy(t.right)
-    return isinstance(t, TAtom | TLit | TRecord)
-
-
-# Column types repeat across Row/Insert/Update and across tables: documents
-# are immutable once built (a group caches only its own flat text), so equal
-# terms share one document.
-@lru_cache(maxsize=4096)
-def _leafy_member_doc(m: TMember) -> Doc:
-    assert m.type is not None
-    return Group([m.key + ("?: " if m.optional else ": "), _leafy_type_doc(m.type)])
-
-
-@lru_cache(maxsize=4096)
-def _leafy_type_doc(t: TType) -> Doc:
-    return _type_doc(t)
-
-
-def _union_code(u: TUnion) -> list[Doc]:
-    parts: list[Doc] = [IfBreak([LINE, "| "])]
-    for i, m in enumerate(u.members):
-        if i:
-            parts.append(LINE)
-            parts.append("| ")
-        parts.append(Align(2, _type_doc(m)))
-    return parts
-
-
 def _hugs(u: TUnion) -> bool:
     """prettier prints ``{...} | null`` with the object hugged, no union layout."""
     objects = [m for m in u.members if isinstance(m, TObject)]
-    return len(objects) == 1 and all(m is objects[0] or m == NULL for m in u.members)
-
-
-def _type_doc(t: TType) -> Doc:
-    if isinstance(t, TAtom):
-        return t.text
-    if isinstance(t, TLit):
-        return ts_string(t.value)
-    if isinstance(t, TUnion):
-        if _hugs(t):
-            return join(" | ", [_type_doc(m) for m in t.members])
-        return Group(Indent(_union_code(t)))
-    if isinstance(t, TObject):
-        return _obj_doc(t)
-    if isinstance(t, TArray):
-        elem = t.elem
-        if isinstance(elem, TUnion) and not _hugs(elem):
-            # prettier keeps the parentheses and lets the union break inside.
-            return ["(", Group([Indent(_union_code(elem)), SOFTLINE]), ")[]"]
-        if isinstance(elem, TUnion | TInter):
-            return ["(", _type_doc(elem), ")[]"]
-        return [_type_doc(elem), "[]"]
-    if isinstance(t, TInter):
-        return Group([_type_doc(t.left), " & ", _type_doc(t.right)])
-    if isinstance(t, TRecord):
-        return [
-            "Record",
-            Group(["<", Indent([SOFTLINE, "string,", LINE, "unknown"]), SOFTLINE, ">"]),
-        ]
-    if not t.elements:
-        return "[]"
-    items = join([",", LINE], [Group(_type_doc(e)) for e in t.elements])
-    return Group(["[", Indent([SOFTLINE, *items, IfBreak(",")]), SOFTLINE, "]"])
+    return len(objects) == 1 and all(m is objects[0] or _is_atom(m, "null") for m in u.members)
 
 
 def _js_array(values: Sequence[str]) -> Doc:
@@ -430,8 +517,7 @@ def _is_array_index(name: str) -> bool:
     ) < 2**32 - 1
 
 
-@dataclass(frozen=True, slots=True)
-class _Rel:
+class _Rel(NamedTuple):
     """One relationship row as postgres-meta lists it."""
 
     foreign_key_name: str
@@ -444,8 +530,11 @@ class _Rel:
     referenced_columns: tuple[str, ...]
 
 
-@dataclass(slots=True)
-class _Fn:
+#: Relationship rows by the (schema, relation) they are listed on.
+_RowsByRelation: TypeAlias = dict[tuple[str, str], list[_Rel]]
+
+
+class _Fn(NamedTuple):
     """An included function with postgres-meta's view of its arguments."""
 
     fn: Function
@@ -496,6 +585,8 @@ class _Generator:
         self._ts_cache: dict[tuple[str, str], TType] = {}
         self._cols_cache: dict[tuple[str, str], list[Column]] = {}
         self._user_oids: dict[tuple[str, str], int] | None = None
+        self._or_null: dict[int, tuple[TType, TType]] = {}
+        self.docs = _Docs()
         self._check_crashes()
 
     # ------------------------------------------------------------ crashes
@@ -600,7 +691,16 @@ class _Generator:
         return cols
 
     def column_type(self, current: str, col: Column, nullable: bool) -> TType:
-        return _nullable(self.ts_type(current, self.column_format(col)), nullable)
+        return self.nullable(self.ts_type(current, self.column_format(col)), nullable)
+
+    def nullable(self, t: TType, nullable: bool = True) -> TType:
+        """:func:`_nullable`, giving one term object per term (see :class:`_Docs`)."""
+        if not nullable:
+            return t
+        hit = self._or_null.get(id(t))
+        if hit is None:
+            hit = self._or_null[id(t)] = (t, _nullable(t))
+        return hit[1]
 
     # ------------------------------------------------------------ relationships
 
@@ -673,15 +773,17 @@ class _Generator:
                                 )
                             )
         rows = base + derived
+        # JSON.stringify of each distinct column list, once: json.dumps with
+        # options builds an encoder per call.
+        stringified = {
+            cols: json.dumps(list(cols), ensure_ascii=False, separators=(",", ":"))
+            for cols in {x.referenced_columns for x in rows}
+        }
         rows.sort(
             key=lambda x: (
                 locale_key(x.foreign_key_name),
                 locale_key(x.referenced_relation),
-                locale_key(
-                    json.dumps(
-                        list(x.referenced_columns), ensure_ascii=False, separators=(",", ":")
-                    )
-                ),
+                locale_key(stringified[x.referenced_columns]),
             )
         )
         return rows
@@ -694,16 +796,20 @@ class _Generator:
         columns exposing each key column (in key order)."""
         # (view, base table, base column) -> view columns exposing it
         exposed: dict[tuple[str, str, str, str, str], list[str]] = {}
-        views: list[Relation] = []
+        # (base schema, base table) -> the views exposing any of its columns, in
+        # model order: the only views worth matching against its keys.
+        views_of: dict[tuple[str, str], list[Relation]] = {}
         for rel in self.model.relations:
             if not rel.is_view or not rel.column_sources or _is_system_schema(rel.schema):
                 continue
-            views.append(rel)
             for src in rel.column_sources:
                 exposed.setdefault(
                     (rel.schema, rel.name, src.schema, src.table, src.base_column), []
                 ).append(src.column)
-        if not views:
+                seen = views_of.setdefault((src.schema, src.table), [])
+                if not seen or seen[-1] is not rel:
+                    seen.append(rel)
+        if not views_of:
             return {}
         # Constraint columns by (table schema, table, name, side, ncol), merged
         # as the SQL's GROUP BY merges equal keys (UNION removes duplicate rows).
@@ -723,7 +829,7 @@ class _Generator:
         out: dict[tuple[str, str, str, str], list[tuple[str, str, list[list[str]]]]] = {}
         for (sch, tbl, name, side, n), cols in keys.items():
             ordered = sorted(cols, key=lambda oc: oc[0])
-            for v in views:
+            for v in views_of.get((sch, tbl), ()):
                 present = [
                     f for _, c in ordered if (f := exposed.get((v.schema, v.name, sch, tbl, c)))
                 ]
@@ -733,15 +839,9 @@ class _Generator:
                 out.setdefault((sch, tbl, name, side), []).append((v.schema, v.name, present))
         return out
 
-    def relationship_defs(self, rows: list[_Rel], rel: Relation) -> TTuple:
+    def relationship_defs(self, rows: _RowsByRelation, rel: Relation) -> TTuple:
         els: list[TType] = []
-        for r in rows:
-            if (
-                r.schema != rel.schema
-                or r.referenced_schema != rel.schema
-                or r.relation != rel.name
-            ):
-                continue
+        for r in rows.get((rel.schema, rel.name), ()):
             members = [
                 TMember("foreignKeyName", TLit(r.foreign_key_name)),
                 TMember("columns", TTuple(tuple(TLit(c) for c in r.columns))),
@@ -956,7 +1056,12 @@ class _Generator:
     # ------------------------------------------------------------ rendering
 
     def render(self) -> str:
-        rows = self.relationships()
+        # A relation lists the rows it is on, whose referenced relation is in
+        # its own schema, in the order of all rows.
+        rows: _RowsByRelation = {}
+        for r in self.relationships():
+            if r.referenced_schema == r.schema:
+                rows.setdefault((r.schema, r.relation), []).append(r)
         members: list[Doc] = []
         if self.postgrest_version is not None:
             if re.search(r"['\n\r\u2028\u2029]|(?<!\\)(?:\\\\)*\\$", self.postgrest_version):
@@ -971,7 +1076,7 @@ class _Generator:
                     HARDLINE,
                     "// instead of createClient<Database, { PostgrestVersion: 'XX' }>(URL, KEY)",
                     HARDLINE,
-                    _member_doc(
+                    self.docs.member_doc(
                         TMember(
                             "__InternalSupabase",
                             TObject(
@@ -996,7 +1101,8 @@ class _Generator:
                 key=lambda e: locale_key(e.name),
             )
             enums_by_schema[s] = enums
-            members.append(_member_doc(TMember(ts_key(s), self.schema_type(s, fns, enums, rows))))
+            schema_type = self.schema_type(s, fns, enums, rows)
+            members.append(self.docs.member_doc(TMember(ts_key(s), schema_type)))
         if members:
             db: Doc = Group(
                 ["{", Indent([LINE, *join(LINE, members)]), LINE, "}"], should_break=True
@@ -1020,7 +1126,9 @@ class _Generator:
             + "\n\n"
         )
 
-    def schema_type(self, s: str, fns: list[_Fn], enums: list[Enum], rows: list[_Rel]) -> TObject:
+    def schema_type(
+        self, s: str, fns: list[_Fn], enums: list[Enum], rows: _RowsByRelation
+    ) -> TObject:
         # Tables with foreign tables, views with matviews, each sorted by name
         # (names are unique in a schema, so the listing order does not matter).
         tables: list[Relation] = []
@@ -1050,7 +1158,7 @@ class _Generator:
                 ts_key(c.name),
                 TObject(
                     tuple(
-                        TMember(ts_key(a.name), _nullable(self.arg_type(s, a.type)))
+                        TMember(ts_key(a.name), self.nullable(self.arg_type(s, a.type)))
                         for a in c.attributes
                     ),
                     force=True,
@@ -1074,11 +1182,13 @@ class _Generator:
             TMember(ts_key(c.name), self.column_type(s, c, c.nullable)) for c in self.columns(rel)
         ]
         for f in computed.get(rel.name, ()):
-            members.append(TMember(ts_key(f.fn.name), _nullable(self.function_return_type(s, f))))
+            members.append(
+                TMember(ts_key(f.fn.name), self.nullable(self.function_return_type(s, f)))
+            )
         return members
 
     def table_type(
-        self, s: str, t: Relation, computed: dict[str, list[_Fn]], rows: list[_Rel]
+        self, s: str, t: Relation, computed: dict[str, list[_Fn]], rows: _RowsByRelation
     ) -> TObject:
         cols = self.columns(t)
         insert: list[TMember] = []
@@ -1104,7 +1214,7 @@ class _Generator:
         )
 
     def view_type(
-        self, s: str, v: Relation, computed: dict[str, list[_Fn]], rows: list[_Rel]
+        self, s: str, v: Relation, computed: dict[str, list[_Fn]], rows: _RowsByRelation
     ) -> TObject:
         members = [TMember("Row", TObject(tuple(self.row_members(s, v, computed)), force=True))]
         if v.kind == "view" and v.updatable:
@@ -1270,10 +1380,16 @@ aabe-aabf aac1 aaeb-aaef aaf5-aaf6 abe3-abea abec-abed abf0-abf9 fb1e fe00-fe0f 
 fe33-fe34 fe4d-fe4f ff10-ff19 ff3f
 """
 
-_ES5_START_CLASS = _ranges_class(_ES5_ID_START)
-_ES5_IDENTIFIER = re.compile(
-    f"[{_ES5_START_CLASS}][{_ES5_START_CLASS}{_ranges_class(_ES5_ID_PART_EXTRA)}]*"
-)
+# The ASCII part of the classes above; the full pattern takes ~10 ms to
+# compile, so it is compiled on the first non-ASCII key only.
+_ES5_ASCII_IDENTIFIER = re.compile(r"[$A-Z_a-z][$0-9A-Z_a-z]*")
+
+
+@cache
+def _es5_identifier() -> re.Pattern[str]:
+    start = _ranges_class(_ES5_ID_START)
+    return re.compile(f"[{start}][{start}{_ranges_class(_ES5_ID_PART_EXTRA)}]*")
+
 
 # The helper types after Database, verbatim (default schema "public").
 _HELPER_TYPES = """\
