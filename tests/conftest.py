@@ -54,6 +54,13 @@ def server_url() -> Iterator[str]:
         yield server.url
 
 
+@pytest.fixture(autouse=True)
+def _no_project_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checks keep no ``.pgdrift/cache`` in fixture folders, and a test never sees
+    what another one cached; tests/checks/test_cache.py turns the cache back on."""
+    monkeypatch.setenv("PGDRIFT_NO_CACHE", "1")
+
+
 MakeDb = Callable[..., str]
 
 

@@ -16,8 +16,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-from oracle import run_oracle
 
+from oracle import run_oracle
 from pgdrift.migrations_files import find_migrations
 from pgdrift.sources.shadow import shadow_database
 

@@ -23,6 +23,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
+from pgdrift.config import Language
 from pgdrift.model import (
     Column,
     CompositeType,
@@ -34,7 +35,7 @@ from pgdrift.model import (
     Schema,
     Span,
 )
-from pgdrift.sources.typefile import Language, types_file_language
+from pgdrift.sources.typefile import types_file_language
 
 __all__ = [
     "Change",

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from pgdrift.cache import PickleStore
+from pgdrift.checks.facts import SourceFacts
 from pgdrift.checks.files import DiskReader, FileReader
 from pgdrift.config import Config, load_config
 from pgdrift.migrations_files import MigrationSet, find_migrations
@@ -31,6 +33,8 @@ class Project:
     _migrations: MigrationSet | None = field(default=None, init=False, repr=False)
     _schemas: dict[str, Schema] = field(default_factory=dict, init=False, repr=False)
     _shadow_failure: MigrationFailed | None = field(default=None, init=False, repr=False)
+    _store: PickleStore | None = field(default=None, init=False, repr=False)
+    _facts: SourceFacts | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def load(cls, root: Path) -> Project:
@@ -49,6 +53,20 @@ class Project:
             globs = self.config.migrations if explicit else None
             self._migrations = find_migrations(self.root, globs)
         return self._migrations
+
+    @property
+    def store(self) -> PickleStore:
+        """The project's on-disk cache (``.pgdrift/cache``)."""
+        if self._store is None:
+            self._store = PickleStore(self.root)
+        return self._store
+
+    @property
+    def facts(self) -> SourceFacts:
+        """Parsed per-file facts, shared by the check families and kept on disk."""
+        if self._facts is None:
+            self._facts = SourceFacts(self.store)
+        return self._facts
 
     def database_url(self, which: DatabaseName) -> str | None:
         """The URL of the local or remote database, from its environment variable."""

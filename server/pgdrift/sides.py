@@ -14,11 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pgdrift.config import language_of
 from pgdrift.model import Schema
 from pgdrift.project import Project
 from pgdrift.sources.typefile import TypesFileRead, read_types_file
+
+if TYPE_CHECKING:
+    from pgdrift.sources.migrations import MigrationFinding
 
 DATABASES = ("local", "remote")
 SOURCES = ("local", "remote", "migrations", "shadow")
@@ -99,10 +103,34 @@ def load_side(project: Project, spec: str, *, names_hint: Schema | None = None) 
 def static_schema(project: Project) -> tuple[Schema, tuple[str, ...]] | None:
     """The static model of the project's migrations and its error messages,
     or None when the static source is not available or fails."""
+    model = static_model(project)
+    if not isinstance(model, tuple):
+        return None
+    schema, findings = model
+    errors = tuple(
+        f"{f.span.path}:{f.span.start_line + 1}: {f.message}"
+        for f in findings
+        if getattr(f, "severity", "error") == "error"
+    )
+    return schema, errors
+
+
+def static_model(
+    project: Project,
+) -> tuple[Schema, tuple[MigrationFinding, ...]] | Exception | None:
+    """The static model of the project's migrations, with all its findings (spans
+    name files by their display path); the exception when building it failed;
+    None when the static source is unavailable or there are no migrations.
+
+    Built once per process for unchanged files, and kept in the project's
+    on-disk cache (``.pgdrift/cache/migrations``) between processes.
+    """
     files = tuple((f.display, str(f.path), *_stamp(f.path)) for f in project.migrations.files)
     if not files:
         return None
-    return _static(files, tuple(project.schemas), project.migrations.is_supabase)
+    directory = project.store.directory
+    cache = str(directory / "migrations") if directory is not None else None
+    return _static(files, tuple(project.schemas), project.migrations.is_supabase, cache)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -115,8 +143,11 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 @lru_cache(maxsize=8)
 def _static(
-    files: tuple[tuple[str, str, int, int], ...], schemas: tuple[str, ...], supabase: bool
-) -> tuple[Schema, tuple[str, ...]] | None:
+    files: tuple[tuple[str, str, int, int], ...],
+    schemas: tuple[str, ...],
+    supabase: bool,
+    cache: str | None,
+) -> tuple[Schema, tuple[MigrationFinding, ...]] | Exception | None:
     # Keyed by path, modification time and size: an edited file is a new key.
     try:
         from pgdrift.sources import migrations
@@ -127,12 +158,7 @@ def _static(
         return None
     pairs: Sequence[tuple[str, str | os.PathLike[str]]] = [(f[0], f[1]) for f in files]
     try:
-        schema, findings = build(pairs, schemas, supabase=supabase)
-    except Exception:  # the static source is young; a failure means "use the shadow"
-        return None
-    errors = tuple(
-        f"{f.span.path}:{f.span.start_line + 1}: {f.message}"
-        for f in findings
-        if getattr(f, "severity", "error") == "error"
-    )
-    return schema, errors
+        schema, findings = build(pairs, schemas, supabase=supabase, cache_dir=cache)
+    except Exception as exc:  # the static source is young; a failure means "use the shadow"
+        return exc
+    return schema, tuple(findings)

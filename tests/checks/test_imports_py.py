@@ -136,3 +136,60 @@ def test_unresolvable_imports_resolve_to_none(package: Path) -> None:
     text = "from nowhere import thing\n"
     [imp] = parse_imports(str(svc), text)
     assert resolver.resolve(svc, text, imp, imp.names[0]) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "from app.db import Remote, thing as t\nimport pkg.remote, os.path as p\n",
+        "from ..db import (Remote as R2,\n   x)\nfrom . import y\nfrom .z import *\n",
+        "é = 1; import café.bar\ndef f():\n    from q import r\n",
+        "from .  db import x\nfrom . db . inner import y\nfrom a . b import c\n",
+        "from\ta import b\nfrom a\t.b import c\nimport a . b\n",  # tabs, spaces in names
+        "from a \\\n  import b\nfrom .import x\nfrom...x import y\n",  # continuations
+        "if x:\n    from a import (\n        b,  # comment\n        c as d,\n    )\n",
+        "try:\n    import a\nexcept ImportError:\n    a = None\n",
+        "import ﬁle\nfrom ﬁ import x\n",  # names the parser normalizes (NFKC)
+        "x = '''\nimport not_an_import\n'''\nimport real\n",
+        "from a import b\r\nimport c\r\n",  # CRLF: left to parso
+        "\ufefffrom a import b\n",
+        "def (:\nfrom b import c\n",  # a syntax error: parso alone
+    ],
+)
+def test_the_fast_parser_reads_imports_as_parso_does(text: str) -> None:
+    from pgdrift.checks.imports_py import _imports_parso
+
+    assert parse_imports("m.py", text) == _imports_parso("m.py", text)
+
+
+def test_plain_reexport_chains_are_followed_without_jedi_as_jedi_follows_them(
+    package: Path,
+) -> None:
+    from pgdrift.checks.imports_py import _UNSURE
+
+    resolver = PyResolver(package)
+    compared = 0
+    for path in sorted(package.rglob("*.py")):
+        text = path.read_text()
+        for imp in parse_imports(str(path), text):
+            for name in (None, *imp.names):
+                quick = resolver._quick(path, text, imp, name)
+                if quick is _UNSURE:
+                    continue
+                span = name.span if name is not None else imp.span
+                assert quick == resolver._jedi(path, text, span, frozenset()), (path, imp, name)
+                compared += 1
+    assert compared >= 5  # svc.py's P, Q and gen.remote, the packages' own imports
+
+
+def test_following_stops_at_the_stop_files(package: Path) -> None:
+    remote = package / "gen" / "remote.py"
+    resolver = PyResolver(package, frozenset({package / "app/db/inner.py"}))
+    svc = package / "app" / "svc.py"
+    text = svc.read_text()
+    first = parse_imports(str(svc), text)[0]
+    resolved = resolver.resolve(svc, text, first, first.names[1])  # Q, via inner.py
+    assert resolved is not None
+    assert resolved.chain == (package / "app/db/__init__.py", package / "app/db/inner.py")
+    resolved = resolver.resolve(svc, text, first, first.names[0])  # P, not via inner.py
+    assert resolved is not None and resolved.chain[-1] == remote

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pgdrift.cache import digest
 from pgdrift.checks.app_refs_py import QUERY_HINT as PY_QUERY_HINT
 from pgdrift.checks.app_refs_py import SOURCE_SUFFIXES as PY_SUFFIXES
-from pgdrift.checks.app_refs_py import chains_in_py
 from pgdrift.checks.app_refs_syntax import (
     JOIN_TYPES,
     Arg,
@@ -45,7 +45,7 @@ from pgdrift.checks.app_refs_syntax import (
 )
 from pgdrift.checks.app_refs_ts import QUERY_HINT as TS_QUERY_HINT
 from pgdrift.checks.app_refs_ts import SOURCE_SUFFIXES as TS_SUFFIXES
-from pgdrift.checks.app_refs_ts import chains_in_ts
+from pgdrift.checks.facts import SourceFacts
 from pgdrift.checks.files import FileReader, UnreadableFileError, unreadable_finding, walk_files
 from pgdrift.checks.finding import Finding, Fix, Rule, Severity, TextEdit, check
 from pgdrift.config import Config, matches_any
@@ -819,6 +819,7 @@ def check_app_references(
     *,
     source: str = "the schema",
     root: Path | None = None,
+    facts: SourceFacts | None = None,
 ) -> list[Finding]:
     """PGD501 to PGD504 findings (and PGD003 for unreadable files) in ``files``.
 
@@ -828,6 +829,7 @@ def check_app_references(
     TypeScript, JavaScript and Python are ignored.
     """
     checker = _Checker(SchemaIndex(schema), source)
+    facts = facts or SourceFacts()
     for path in files:
         if path.suffix not in SOURCE_SUFFIXES:
             continue
@@ -838,9 +840,9 @@ def check_app_references(
             checker.findings.append(unreadable_finding(path, exc.reason, display))
             continue
         if path.suffix in PY_SUFFIXES:
-            chains = chains_in_py(str(path), text)
+            chains = facts.py_chains(str(path), text)
         else:
-            chains = chains_in_ts(str(path), text)
+            chains = facts.ts_chains(str(path), text)
         for chain in chains:
             checker.chain(chain)
     return checker.findings
@@ -856,7 +858,12 @@ def _relative(path: Path, root: Path | None) -> str:
 
 
 def run(ctx: CheckContext) -> list[Finding]:
-    """The app-references family as :mod:`pgdrift.checks.engine` runs it."""
+    """The app-references family as :mod:`pgdrift.checks.engine` runs it.
+
+    Each file's findings depend on its text and the schema alone: when the
+    schema is a local types file, they are kept in the project's on-disk cache
+    by file digest, and the types file is read only if some file is new.
+    """
     project = ctx.project
     if ctx.paths is None:
         # Unreadable directories are reported by the boundary family's walk.
@@ -867,11 +874,63 @@ def run(ctx: CheckContext) -> list[Finding]:
     # Replaying the migrations is expensive: only when some file may query.
     if not any(_may_query(f, project.reader) for f in app_files):
         return []
-    found = _compiled_schema(ctx)
-    if found is None:
-        return []
-    schema, source = found
-    return check_app_references(app_files, schema, project.reader, source=source, root=project.root)
+    key = _types_key(ctx)
+    stored = project.store.load(_STORE, key) if key is not None else None
+    known: dict[object, object] = {}
+    if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict):
+        known = stored[1]
+    by_file: dict[Path, list[Finding]] = {}
+    digests: dict[Path, str] = {}
+    pending: list[Path] = []
+    for path in app_files:
+        if path.suffix not in SOURCE_SUFFIXES:
+            continue
+        try:
+            digests[path] = digest(project.reader.read_text(path))
+        except UnreadableFileError as exc:
+            display = _relative(path, project.root)
+            by_file[path] = [unreadable_finding(path, exc.reason, display)]
+            continue
+        hit = known.get((str(path), digests[path]))
+        if isinstance(hit, tuple) and all(isinstance(f, Finding) for f in hit):
+            by_file[path] = list(hit)
+        else:
+            pending.append(path)
+    if pending:
+        found = _compiled_schema(ctx)
+        if found is None:
+            return []
+        schema, source = found
+        computed = check_app_references(
+            pending, schema, project.reader, source=source, root=project.root, facts=project.facts
+        )
+        for path in pending:
+            by_file[path] = []
+        for finding in computed:
+            by_file[Path(finding.span.path)].append(finding)
+        if key is not None and source.startswith("the local types"):
+            results = {(str(p), d): tuple(by_file[p]) for p, d in digests.items()}
+            project.store.store(_STORE, key, (source, results))
+    return [f for path in app_files for f in by_file.get(path, ())]
+
+
+_STORE = "app-refs"
+
+
+def _types_key(ctx: CheckContext) -> tuple[object, ...] | None:
+    """What the schema from the local types files depends on: their paths and texts."""
+    project = ctx.project
+    parts: list[object] = [str(project.root)]
+    for types_file in project.config.types_files("local"):
+        path = project.config.resolve(types_file.path)
+        if not project.reader.is_file(path):
+            continue
+        try:
+            text = project.reader.read_text(path)
+        except UnreadableFileError:
+            return None  # UTF-16 and the like: read the slow way, every time
+        parts.append((types_file.path, types_file.language, digest(text)))
+    return tuple(parts) if len(parts) > 1 else None
 
 
 def _may_query(path: Path, reader: FileReader) -> bool:

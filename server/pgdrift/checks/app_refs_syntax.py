@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from itertools import accumulate
 
 from pgdrift.model import Span
 
@@ -25,31 +26,39 @@ from pgdrift.model import Span
 
 
 class TextIndex:
-    """Turns byte or character offsets of one file into (line, character column)."""
+    """Turns byte or character offsets of one file into (line, character column).
+
+    The tables are built on first use: most files have no finding, and a
+    position is only needed for one.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._line_starts = [0]
-        self._line_starts += [i + 1 for i, c in enumerate(text) if c == "\n"]
-        data_len = len(text.encode("utf-8", errors="surrogatepass"))
+        self._line_starts: list[int] | None = None
         # Byte offsets equal character offsets in ASCII files, the common case.
         self._byte_starts: list[int] | None = None
-        if data_len != len(text):
-            starts, total = [], 0
-            for c in text:
-                starts.append(total)
-                total += len(c.encode("utf-8", errors="surrogatepass"))
-            starts.append(total)
-            self._byte_starts = starts
+        self._ascii: bool | None = None
 
     def char_of_byte(self, byte: int) -> int:
+        if self._ascii is None:
+            self._ascii = self.text.isascii()
+            if not self._ascii:
+                widths = (len(c.encode("utf-8", errors="surrogatepass")) for c in self.text)
+                self._byte_starts = list(accumulate(widths, initial=0))
         if self._byte_starts is None:
             return byte
         return bisect.bisect_left(self._byte_starts, byte)
 
     def position(self, char: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._line_starts, char) - 1
-        return line, char - self._line_starts[line]
+        starts = self._line_starts
+        if starts is None:
+            starts = self._line_starts = [0]
+            find, i = self.text.find, self.text.find("\n")
+            while i != -1:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+        line = bisect.bisect_right(starts, char) - 1
+        return line, char - starts[line]
 
 
 @dataclass(frozen=True, slots=True, eq=False)

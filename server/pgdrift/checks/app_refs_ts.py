@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node, Query, QueryCursor, Tree
 
 from pgdrift.checks.app_refs_syntax import (
     Arg,
@@ -25,7 +25,7 @@ from pgdrift.checks.app_refs_syntax import (
     TextIndex,
     identity_literal,
 )
-from pgdrift.checks.imports_ts import SOURCE_SUFFIXES, _parser, _text
+from pgdrift.checks.imports_ts import SOURCE_SUFFIXES, _parser, _text, is_tsx, parse_tree
 
 __all__ = ["QUERY_HINT", "SOURCE_SUFFIXES", "chains_in_ts"]
 
@@ -50,12 +50,14 @@ def _roots_query(tsx: bool) -> Query:
     return Query(_parser(tsx).language, _ROOTS)  # type: ignore[arg-type]
 
 
-def chains_in_ts(path: str, text: str) -> list[Chain]:
-    """Every ``.from``/``.rpc`` chain in one TS/TSX/JS file, in source order."""
+def chains_in_ts(path: str, text: str, tree: Tree | None = None) -> list[Chain]:
+    """Every ``.from``/``.rpc`` chain in one TS/TSX/JS file, in source order
+    (``tree``: the file's parse, when the caller has it)."""
     if not QUERY_HINT.search(text):
         return []
-    tsx = not path.endswith((".ts", ".mts", ".cts"))
-    tree = _parser(tsx).parse(text.encode("utf-8", errors="surrogatepass"))
+    tsx = is_tsx(path)
+    if tree is None:
+        tree = parse_tree(path, text)
     reader = _Reader(path, TextIndex(text))
     chains = []
     for call in QueryCursor(_roots_query(tsx)).captures(tree.root_node).get("call", []):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pgdrift.checks.facts import SourceFacts
 from pgdrift.checks.files import (
     UNREADABLE_FILE,
     DiskReader,
@@ -37,7 +38,6 @@ from pgdrift.checks.imports_py import (
     PyResolver,
     Resolved,
     mentions_any,
-    parse_imports,
 )
 from pgdrift.checks.imports_ts import (
     RESOLVE_EXTENSIONS,
@@ -45,7 +45,6 @@ from pgdrift.checks.imports_ts import (
     ImportRef,
     ModuleFacts,
     TsResolver,
-    parse_module,
 )
 from pgdrift.checks.imports_ts import SOURCE_SUFFIXES as TS_SUFFIXES
 from pgdrift.config import Config, TypesFile, matches_any
@@ -245,6 +244,8 @@ class BoundaryChecker:
 
     config: Config
     reader: FileReader = field(default_factory=DiskReader)
+    #: Parses shared with the other families (and the on-disk cache).
+    source_facts: SourceFacts = field(default_factory=SourceFacts)
     _facts: dict[Path, ModuleFacts | UnreadableFileError] = field(default_factory=dict)
     _ts: TsResolver | None = None
     _py: PyResolver | None = None
@@ -265,7 +266,10 @@ class BoundaryChecker:
     @property
     def py(self) -> PyResolver:
         if self._py is None:
-            self._py = PyResolver(self.config.root)
+            # Past a types file, a chain of re-exports no longer matters.
+            stop = {Path(os.path.normpath(self.config.resolve(t.path))) for t in self.config.types}
+            stop |= {Path(identity) for identity in self.targets}
+            self._py = PyResolver(self.config.root, frozenset(stop), store=self.source_facts.store)
         return self._py
 
     def invalidate(self, path: Path | None = None) -> None:
@@ -318,6 +322,8 @@ class BoundaryChecker:
             elif file.suffix in PY_SUFFIXES and run.python_tokens:
                 run.check_py_file(file, rel)
         run.findings += self._tsconfig_findings()
+        if self._py is not None:
+            self._py.save()
         return _dedupe(run.findings)
 
     def _tsconfig_findings(self) -> list[Finding]:
@@ -341,7 +347,7 @@ class BoundaryChecker:
         cached = self._facts.get(path)
         if cached is None:
             try:
-                cached = parse_module(str(path), self.reader.read_text(path))
+                cached = self.source_facts.ts_module(str(path), self.reader.read_text(path))
             except UnreadableFileError as exc:
                 cached = exc
             self._facts[path] = cached
@@ -349,7 +355,10 @@ class BoundaryChecker:
 
 
 def check_boundary(
-    config: Config, paths: Iterable[Path] | None = None, reader: FileReader | None = None
+    config: Config,
+    paths: Iterable[Path] | None = None,
+    reader: FileReader | None = None,
+    facts: SourceFacts | None = None,
 ) -> list[Finding]:
     """Import-boundary findings (PGD301 to PGD304, and PGD003 for unreadable files).
 
@@ -357,7 +366,7 @@ def check_boundary(
     file under the project root). Severity overrides and suppressions are
     applied by the caller.
     """
-    checker = BoundaryChecker(config, reader or DiskReader())
+    checker = BoundaryChecker(config, reader or DiskReader(), facts or SourceFacts())
     return checker.check(paths)
 
 
@@ -373,6 +382,7 @@ class _Run:
     _reported_cycles: set[frozenset[Path]] = field(default_factory=set)
     _memo: dict[tuple[Path, str], tuple[Reach, ...]] = field(default_factory=dict)
     _identities: dict[Path, str] = field(default_factory=dict)
+    _leaves: dict[Path, bool] = field(default_factory=dict)
 
     @property
     def config(self) -> Config:
@@ -450,12 +460,29 @@ class _Run:
                 self.cycle(ref, [m for m, _ in frame], resolved)
                 complete = False
                 continue
+            if self.passes_nothing_on(resolved):
+                continue  # what tracing it would find: nothing (barrels fan out to many)
             for reach in self.trace(resolved, imported, frame):
                 found.append(Reach(reach.target, (module, *reach.chain), name, reach.final_name))
         result = tuple(found)
         if complete:
             self._memo[key] = result
         return result
+
+    def passes_nothing_on(self, module: Path) -> bool:
+        """Whether ``module`` is a readable non-target module that re-exports nothing:
+        tracing any name into it finds nothing and reports nothing."""
+        known = self._leaves.get(module)
+        if known is None:
+            facts = self.checker.facts(module)
+            known = (
+                self.target_of(module) is None
+                and not isinstance(facts, UnreadableFileError)
+                and not facts.local_exports
+                and not any(ref.kind == "export" for ref in facts.imports)
+            )
+            self._leaves[module] = known
+        return known
 
     def cycle(self, ref: ImportRef, modules: list[Path], back_to: Path) -> None:
         loop = modules[modules.index(back_to) :]
@@ -479,7 +506,7 @@ class _Run:
             self.unreadable(exc)
             return
         canonical = self.checker.zones.is_canonical(rel)
-        for imp in parse_imports(str(file), text):
+        for imp in self.checker.source_facts.py_imports(str(file), text):
             if not mentions_any(imp, self.python_tokens):
                 continue
             self.check_py_import(file, rel, text, imp, canonical)
@@ -803,7 +830,7 @@ def _python_tokens(checker: BoundaryChecker, files: list[Path] | None) -> frozen
     }
     if files is None:
         files = list(walk_files(checker.config.root, PY_SUFFIXES))
-    texts: dict[Path, list[PyImport]] = {}
+    candidates: list[tuple[Path, str, str]] = []
     for file in files:
         if file.suffix not in PY_SUFFIXES:
             continue
@@ -812,13 +839,17 @@ def _python_tokens(checker: BoundaryChecker, files: list[Path] | None) -> frozen
         except UnreadableFileError:
             continue
         if "import" in text:
-            texts[file] = parse_imports(str(file), text)
+            candidates.append((file, _module_stem(file), text))
     changed = True
     while changed:
         changed = False
-        for file, imports in texts.items():
-            stem = _module_stem(file)
-            if stem not in tokens and any(_names_any(i, tokens) for i in imports):
+        for file, stem, text in candidates:
+            # Parse only what can add a token: a module not yet one, whose text
+            # names one (an import's names are all in its text).
+            if stem in tokens or not any(token in text for token in tokens):
+                continue
+            imports = checker.source_facts.py_imports(str(file), text)
+            if any(_names_any(i, tokens) for i in imports):
                 tokens.add(stem)
                 changed = True
     return frozenset(tokens)
@@ -841,4 +872,5 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 def run(ctx: CheckContext) -> list[Finding]:
     """The boundary family as :mod:`pgdrift.checks.engine` runs it."""
-    return check_boundary(ctx.project.config, ctx.paths, ctx.project.reader)
+    project = ctx.project
+    return check_boundary(project.config, ctx.paths, project.reader, project.facts)

@@ -114,7 +114,9 @@ COMMENT_DRIFT = check(
 def run(ctx: CheckContext) -> list[Finding]:
     """PGD201 to PGD203."""
     findings: list[Finding] = []
-    findings += types_drift(ctx)
+    # A function of the configuration and the types files alone.
+    key = ctx.inputs_key(types=True)
+    findings += ctx.cached("drift-types", key, lambda: types_drift(ctx))
     findings += database_drift(ctx)
     return findings
 

@@ -8,21 +8,26 @@ render :attr:`CheckRun.findings` and show :attr:`CheckRun.notes`.
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pgdrift.cache import digest
 from pgdrift.checks import finalize
-from pgdrift.checks.files import walk_files
+from pgdrift.checks.files import UnreadableFileError, walk_files
 from pgdrift.checks.finding import Finding
 from pgdrift.checks.suppress import suppressions_in
-from pgdrift.db import DatabaseError
 from pgdrift.model import Schema
 from pgdrift.project import DatabaseName, Project
 
 #: Files whose comments may carry ``pgdrift-ignore`` suppressions.
-SOURCE_SUFFIXES = frozenset({".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".sql"})
+SOURCE_SUFFIXES = frozenset(
+    {".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".sql"}
+)
 
 
 @dataclass
@@ -35,10 +40,55 @@ class CheckContext:
     #: False with ``--no-db``: no database is contacted, not even a scratch one.
     use_db: bool = True
     notes: list[str] = field(default_factory=list)
+    #: Notes taken while :meth:`cached` computes (to replay them on a cache hit).
+    _recording: list[list[str]] = field(default_factory=list, repr=False)
 
     def note(self, message: str) -> None:
+        for recording in self._recording:
+            recording.append(message)
         if message not in self.notes:
             self.notes.append(message)
+
+    def cached(self, name: str, key: object, compute: Callable[[], list[Finding]]) -> list[Finding]:
+        """``compute()``, or its findings and notes from an earlier run with the same
+        ``key``, which must name every input ``compute`` reads (see :meth:`inputs_key`).
+        Kept in the project's on-disk cache."""
+        store = self.project.store
+        hit = store.load(name, key)
+        if _is_run_result(hit):
+            assert isinstance(hit, tuple)
+            stored: tuple[tuple[Finding, ...], tuple[str, ...]] = hit
+            for message in stored[1]:
+                self.note(message)
+            return list(stored[0])
+        recording: list[str] = []
+        self._recording.append(recording)
+        try:
+            findings = compute()
+        finally:
+            self._recording.remove(recording)
+        store.store(name, key, (tuple(findings), tuple(recording)))
+        return findings
+
+    def inputs_key(self, *, types: bool = False, migrations: bool = False) -> str:
+        """A digest of the configuration and, as asked, the contents of the types
+        files and of the migrations folder: what the project-wide families read."""
+        project = self.project
+        config = project.config
+        parts: list[object] = [str(project.root), repr(config), tuple(project.schemas)]
+        for path in (config.path, config.supabase.config_path if config.supabase else None):
+            parts.append(_content_digest(project, path) if path is not None else None)
+        if types:
+            for entry in config.types:
+                parts.append((entry.path, _content_digest(project, config.resolve(entry.path))))
+        if migrations:
+            found = project.migrations
+            parts.append((found.layout, found.is_supabase))
+            for group in (found.files, found.skipped):
+                for file in group:
+                    path = file if isinstance(file, Path) else file.path
+                    parts.append((str(path), _content_digest(project, path)))
+        return digest(repr(parts))
 
     def migrations_schema(self) -> Schema | None:
         """What the migrations build (shadow replay), or None with a note.
@@ -49,6 +99,7 @@ class CheckContext:
         if not self.use_db:
             self.note("--no-db: migrations were not replayed; checks against them skipped")
             return None
+        from pgdrift.db import DatabaseError
         from pgdrift.embedded import EmbeddedPostgresError
         from pgdrift.sources.shadow import MigrationFailed, ShadowError
 
@@ -64,6 +115,8 @@ class CheckContext:
         """The live local or remote schema, or None with a note when unavailable."""
         if not self.use_db:
             return None
+        from pgdrift.db import DatabaseError  # psycopg: only when a database is used
+
         if self.project.database_url(which) is None:
             self.note(
                 f"no {which} database ({self.project.database_env(which)} is not set); "
@@ -75,6 +128,30 @@ class CheckContext:
         except DatabaseError as exc:
             self.note(f"{which} database unavailable, checks against it skipped: {exc}")
             return None
+
+
+def _is_run_result(value: object) -> bool:
+    """Whether a cached value has the shape :meth:`CheckContext.cached` stores."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], tuple)
+        and isinstance(value[1], tuple)
+        and all(isinstance(f, Finding) for f in value[0])
+        and all(isinstance(n, str) for n in value[1])
+    )
+
+
+def _content_digest(project: Project, path: Path) -> str | None:
+    """What ``path`` holds, as the checks would read it; None when it is missing."""
+    try:
+        return digest(project.reader.read_text(path))
+    except UnreadableFileError:
+        pass
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -109,14 +186,43 @@ def run_checks(
     use_db: bool = True,
     families: Iterable[Family] | None = None,
 ) -> CheckRun:
-    """Every finding for ``project``, with severities and suppressions applied."""
+    """Every finding for ``project``, with severities and suppressions applied.
+
+    Families that read the same file (an unreadable one, say) may report the
+    same finding: it is reported once.
+    """
     from pgdrift.config import config_findings
 
     ctx = CheckContext(project, paths, use_db)
-    findings: list[Finding] = list(config_findings(project.config))
-    for family in families if families is not None else _families():
-        findings += family(ctx)
-    checked = paths if paths is not None else list(walk_files(project.root, SOURCE_SUFFIXES))
-    suppressions = suppressions_in(checked, project.reader)
+    with _collector_paused():
+        findings: list[Finding] = list(config_findings(project.config))
+        for family in families if families is not None else _families():
+            findings += family(ctx)
+        checked = paths if paths is not None else list(walk_files(project.root, SOURCE_SUFFIXES))
+        suppressions = suppressions_in(checked, project.reader)
+        project.facts.save()
     overrides = dict(project.config.severity_overrides)
-    return CheckRun(finalize(findings, overrides, suppressions), ctx.notes)
+    return CheckRun(unique(finalize(findings, overrides, suppressions)), ctx.notes)
+
+
+def unique(findings: Iterable[Finding]) -> list[Finding]:
+    """``findings`` without exact repeats, in order."""
+    return list(dict.fromkeys(findings))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a run.
+
+    A run builds large, long-lived, acyclic structures (syntax trees, schemas):
+    the collector would rescan them over and over as they grow, for nothing
+    (it more than doubled the time of a large project's run). What a run
+    leaves behind is collected when the collector is back.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

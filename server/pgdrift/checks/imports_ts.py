@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import tree_sitter_typescript
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from pgdrift.checks.files import FileReader, UnreadableFileError
 from pgdrift.model import Span
@@ -148,13 +148,25 @@ def _calls_query(tsx: bool) -> Query:
     return Query(_parser(tsx).language, _CALLS)  # type: ignore[arg-type]
 
 
-def parse_module(path: str, text: str) -> ModuleFacts:
-    """The imports and exports of one TS/TSX/JS/MJS/CJS file."""
+def is_tsx(path: str) -> bool:
+    """Whether ``path`` is read with the TSX grammar rather than the TypeScript one."""
     # .ts files use the TypeScript grammar (``<T>x`` casts); everything else
     # may hold JSX, which the TSX grammar (a superset of JavaScript) reads.
-    tsx = not path.endswith((".ts", ".mts", ".cts"))
-    data = text.encode("utf-8")
-    tree = _parser(tsx).parse(data)
+    return not path.endswith((".ts", ".mts", ".cts"))
+
+
+def parse_tree(path: str, text: str) -> Tree:
+    """The tree-sitter tree of one TS/TSX/JS file (shared by every reader of it)."""
+    return _parser(is_tsx(path)).parse(text.encode("utf-8", errors="surrogatepass"))
+
+
+def parse_module(path: str, text: str, tree: Tree | None = None) -> ModuleFacts:
+    """The imports and exports of one TS/TSX/JS/MJS/CJS file (``tree``: its parse, when
+    the caller has it)."""
+    tsx = is_tsx(path)
+    data = text.encode("utf-8", errors="surrogatepass")
+    if tree is None:
+        tree = _parser(tsx).parse(data)
     collector = _Collector(path, data)
     for node in _statements(tree.root_node):
         if node.type == "import_statement":
@@ -575,7 +587,7 @@ class TsResolver:
     reader: FileReader
     _configs: dict[Path, TsConfig | None] = field(default_factory=dict)
     _loaded: dict[Path, TsConfig] = field(default_factory=dict)
-    _resolved: dict[tuple[Path, str], Path | None] = field(default_factory=dict)
+    _resolved: dict[tuple[str, str], Path | None] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[TsConfigProblem]:
@@ -619,8 +631,9 @@ class TsResolver:
     def resolve(self, specifier: str, importer: Path) -> Path | None:
         """The file ``specifier`` means in ``importer``, or None (a package, or missing)."""
         # The answer depends only on the importer's directory (relative paths,
-        # nearest tsconfig): files side by side share it.
-        key = (importer.parent, specifier)
+        # nearest tsconfig): files side by side share it. (A string key: this
+        # runs for every import, and building Path objects is slow.)
+        key = (os.path.dirname(importer), specifier)
         if key not in self._resolved:
             self._resolved[key] = self._resolve(specifier, importer)
         return self._resolved[key]

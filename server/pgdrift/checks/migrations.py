@@ -19,20 +19,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pgdrift.checks.files import unreadable_finding
 from pgdrift.checks.finding import Finding, Rule, Severity, check
-from pgdrift.db import DatabaseError
-from pgdrift.history import AppliedMigration, Statement, read_history, split_statements
 from pgdrift.migrations_files import MigrationFile, MigrationSet, parse_migration_name
 from pgdrift.model import Span
 from pgdrift.sources.sql_split import split
 
 if TYPE_CHECKING:
     from pgdrift.checks.engine import CheckContext
+    from pgdrift.history import AppliedMigration, Statement
     from pgdrift.project import DatabaseName
     from pgdrift.sources.migrations import MigrationFinding
     from pgdrift.sources.shadow import MigrationFailed
@@ -308,6 +307,13 @@ _STATIC_UNKNOWN = frozenset(
 
 def run(ctx: CheckContext) -> list[Finding]:
     """Every migrations finding for the project in ``ctx``."""
+    if ctx.use_db:
+        return _run(ctx)  # the replay and the histories are inputs too: not cached
+    # Without databases, a function of the configuration and the migrations folder.
+    return ctx.cached("migrations", ctx.inputs_key(migrations=True), lambda: _run(ctx))
+
+
+def _run(ctx: CheckContext) -> list[Finding]:
     found = ctx.project.migrations
     if found.layout == "none":
         return []
@@ -568,27 +574,28 @@ def _token_length(text: str | None, line: int, col: int) -> int:
 def _static_model(
     ctx: CheckContext, found: MigrationSet, files: Sequence[_File]
 ) -> list[MigrationFinding]:
-    """Findings of pgdrift's static model of the migrations (no database)."""
-    try:
-        from pgdrift.sources.migrations import (
-            SUPABASE_SEARCH_PATH,
-            build_schema,
-            supabase_prelude,
-        )
-    except ImportError:  # the static source is optional to this family
+    """Findings of pgdrift's static model of the migrations (no database).
+
+    The model is the one the other families use (built once, cached on disk);
+    its spans name files by display path, these findings by real path.
+    """
+    from pgdrift.sides import static_model
+
+    model = static_model(ctx.project)
+    if isinstance(model, Exception):  # a bug in the model must not stop the other checks
+        ctx.note(f"static analysis of the migrations failed ({type(model).__name__}: {model})")
         return []
-    supabase = found.is_supabase
-    sources = [(f.path, (f.text or "").removeprefix("\ufeff")) for f in files]
-    try:
-        _schema, findings = build_schema(
-            sources,
-            ctx.project.schemas,
-            search_path=SUPABASE_SEARCH_PATH if supabase else ("public",),
-            prelude=supabase_prelude() if supabase else "",
-        )
-    except Exception as exc:  # a bug in the model must not stop the other checks
-        ctx.note(f"static analysis of the migrations failed ({type(exc).__name__}: {exc})")
+    if model is None:
         return []
+    paths = {f.display: f.path for f in files}
+    findings: list[MigrationFinding] = []
+    for item in model[1]:
+        path = paths.get(item.span.path)
+        if path is None:
+            continue  # a file this family could not read: PGD003 reports it
+        span = item.span
+        where = Span(path, span.start_line, span.start_col, span.end_line, span.end_col)
+        findings.append(replace(item, span=where))
     return findings
 
 
@@ -652,6 +659,10 @@ def _history(
     ctx: CheckContext, which: DatabaseName, found: MigrationSet, files: Sequence[_File]
 ) -> list[Finding]:
     """Pending, missing and edited migrations against one database's history."""
+    # psycopg comes with these: imported only when a database is used.
+    from pgdrift.db import DatabaseError
+    from pgdrift.history import read_history
+
     project = ctx.project
     url = project.database_url(which)
     if url is None:
@@ -723,6 +734,8 @@ def _not_applied(which: DatabaseName, entry: _File, latest: str | None) -> Findi
 
 
 def _edited(which: DatabaseName, entry: _File, row: AppliedMigration) -> Finding | None:
+    from pgdrift.history import split_statements
+
     recorded = row.statements
     assert entry.text is not None
     current = split_statements(entry.text)

@@ -20,11 +20,10 @@ from typing import TYPE_CHECKING
 
 from pgdrift.checks.files import UnreadableFileError
 from pgdrift.checks.finding import Finding, Fix, Rule, Severity, TextEdit, check
-from pgdrift.config import Config, TypesFile
+from pgdrift.config import Config, Language, TypesFile
 from pgdrift.diff import Change, diff_schemas
 from pgdrift.model import Schema, Span
 from pgdrift.sources.typefile import (
-    Language,
     TypesFileError,
     TypesFileRead,
     read_text,
@@ -390,6 +389,15 @@ def provenance(ctx: CheckContext) -> Provenance | None:
 
 def run(ctx: CheckContext) -> list[Finding]:
     """PGD101 to PGD104 for the project's types files."""
+    if ctx.use_db:
+        return _run(ctx)  # the databases are inputs too: not cached
+    # Without databases, a function of the configuration, the types files and
+    # the migrations alone; rendering and reading the files back is the slow part.
+    key = ctx.inputs_key(types=True, migrations=True)
+    return ctx.cached("stale", key, lambda: _run(ctx))
+
+
+def _run(ctx: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
     loaded = load_types_files(ctx, findings)
     local = [t for t in loaded if t.entry.source == "local"]

@@ -18,6 +18,7 @@ file, which is also how :func:`types_file_language` recognises such a schema.
 from __future__ import annotations
 
 import codecs
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,6 @@ HAS_DEFAULT = "DEFAULT"
 
 #: Larger files are not generated types anyone keeps in a repository.
 MAX_TYPES_FILE_BYTES = 64 * 1024 * 1024
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +146,32 @@ def read_types_text(
     table names: a schema whose relation names it should map class names back to.
     """
     language = language or language_of(path) or "typescript"
+    # One check run reads the same big file for several checks: the last few
+    # reads are remembered (by text, and by the identity of the hint, which the
+    # entry keeps alive so that the identity cannot be reused).
+    hint = names_hint if language == "python" else None
+    key = (text, path, language, id(hint))
+    hit = _RECENT.get(key)
+    if hit is not None and hit[1] is hint:
+        _RECENT.move_to_end(key)
+        return hit[0]
+    read: TypesFileRead
     if language == "python":
         from pgdrift.sources.typefile_py import read_python
 
-        return read_python(text, path, names_hint=names_hint)
-    from pgdrift.sources.typefile_ts import read_typescript
+        read = read_python(text, path, names_hint=names_hint)
+    else:
+        from pgdrift.sources.typefile_ts import read_typescript
 
-    return read_typescript(text, path)
+        read = read_typescript(text, path)
+    _RECENT[key] = (read, hint)
+    while len(_RECENT) > _RECENT_SIZE:
+        _RECENT.popitem(last=False)
+    return read
+
+
+_RECENT_SIZE = 16
+_RECENT: OrderedDict[tuple[str, str, str, int], tuple[TypesFileRead, Schema | None]] = OrderedDict()
 
 
 def read_types_file(

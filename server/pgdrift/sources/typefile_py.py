@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pgdrift.model import (
     Attribute,
@@ -69,6 +70,23 @@ def class_name(name: str) -> str:
 def read_python(text: str, path: str, *, names_hint: Schema | None = None) -> TypesFileRead:
     """Read generated Python types; never raises on bad input."""
     return _Reader(text, path, names_hint).read()
+
+
+@lru_cache(maxsize=8)
+def _parsed(
+    text: str, path: str
+) -> tuple[
+    dict[str, _Class], tuple[tuple[str, tuple[str, ...], Span], ...], tuple[ReadProblem, ...]
+]:
+    """The classes, ``Literal`` aliases and problems of a file: what does not depend
+    on the names hint, so one parse serves reads with several hints."""
+    reader = _Reader(text, path, None)
+    for statement, offset in reader.statements():
+        if isinstance(statement, ast.ClassDef):
+            reader.read_class(statement, offset)
+        elif isinstance(statement, ast.AnnAssign):
+            reader.read_alias(statement, offset)
+    return reader.classes, tuple(reader.aliases), tuple(reader.problems)
 
 
 @dataclass
@@ -172,11 +190,11 @@ class _Reader:
     # --- reading ---------------------------------------------------------------------
 
     def read(self) -> TypesFileRead:
-        for statement, offset in self.statements():
-            if isinstance(statement, ast.ClassDef):
-                self.read_class(statement, offset)
-            elif isinstance(statement, ast.AnnAssign):
-                self.read_alias(statement, offset)
+        classes, aliases, problems = _parsed(self.text, self.path)
+        # Shared with other reads of the same text: read, never changed, from here on.
+        self.classes = classes
+        self.aliases = list(aliases)
+        self.problems = list(problems)
         schema, anchors = self.build()
         self.problems.sort(key=lambda p: (p.line, p.column))
         return TypesFileRead(self.path, "python", schema, tuple(self.problems), anchors, self.text)
