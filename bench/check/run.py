@@ -947,10 +947,13 @@ print(time.perf_counter() - t0, files, size)
 
 SHADOW_WRAPPER = r"""
 import sys
-from pgdrift import cli, project
+from pgdrift import cli
+from pgdrift.sources import shadow
 server = sys.argv.pop(1)
-original = project.Project.shadow_schema
-project.Project.shadow_schema = lambda self, server_url=None: original(self, server_url or server)
+original = shadow.shadow_schema
+def on_server(*args, server_url=None, **kwargs):
+    return original(*args, server_url=server_url or server, **kwargs)
+shadow.shadow_schema = on_server
 sys.exit(cli.main(sys.argv[1:]))
 """
 
@@ -1010,7 +1013,9 @@ def main() -> None:
     )
     parser.add_argument("--keep", type=Path, help="generate the project here and keep it")
     parser.add_argument(
-        "--profile", choices=["cold", "warm"], help="write a cProfile of one run to DIR/check.prof"
+        "--profile",
+        choices=["cold", "warm"],
+        help="also write a cProfile of one such run to $TMPDIR/pgdrift-check-MODE.prof",
     )
     args = parser.parse_args()
 
@@ -1093,7 +1098,7 @@ def main() -> None:
                 clear_caches(root, xdg)
             else:
                 run_check(root, xdg, no_db=True)
-            target = (args.keep or Path.cwd()) / "check.prof"
+            target = Path(tempfile.gettempdir()) / f"pgdrift-check-{args.profile}.prof"
             run_check(root, xdg, no_db=True, profile=target)
             print(f"profile of a {args.profile} run: {target}")
     finally:

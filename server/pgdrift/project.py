@@ -8,6 +8,8 @@ end that sees files change makes a new instance or calls :meth:`invalidate`.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -35,6 +37,7 @@ class Project:
     _shadow_failure: MigrationFailed | None = field(default=None, init=False, repr=False)
     _store: PickleStore | None = field(default=None, init=False, repr=False)
     _facts: SourceFacts | None = field(default=None, init=False, repr=False)
+    _shadow_job: Future[Schema] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def load(cls, root: Path) -> Project:
@@ -82,23 +85,60 @@ class Project:
 
         A migration that fails raises :class:`MigrationFailed`; the failure is
         cached too, so the migrations are replayed at most once either way.
+        A replay :meth:`prefetch_shadow` started is waited for (without
+        ``server_url``: it replays on the embedded server).
         """
         if self._shadow_failure is not None:
             raise self._shadow_failure
         cached = self._schemas.get("shadow")
         if cached is None:
-            from pgdrift.sources.shadow import MigrationFailed, shadow_schema
+            from pgdrift.sources.shadow import MigrationFailed
 
-            found = self.migrations
+            job, self._shadow_job = self._shadow_job, None
             try:
-                cached = shadow_schema(
-                    found.files, self.schemas, supabase=found.is_supabase, server_url=server_url
-                )
+                if job is not None and server_url is None:
+                    cached = job.result()
+                else:
+                    cached = self._replay(server_url)
             except MigrationFailed as exc:
                 self._shadow_failure = exc
                 raise
             self._schemas["shadow"] = cached
         return cached
+
+    def prefetch_shadow(self) -> None:
+        """Start replaying the migrations in a background thread, for
+        :meth:`shadow_schema` to wait for.
+
+        The replay mostly waits for Postgres: the checks that need no database
+        run meanwhile. The thread is a daemon: an interrupted run does not
+        wait for it (the embedded server stops at exit all the same).
+        """
+        if (
+            self._shadow_job is not None
+            or "shadow" in self._schemas
+            or self._shadow_failure is not None
+            or not self.migrations.files
+        ):
+            return
+        job: Future[Schema] = Future()
+
+        def work() -> None:
+            try:
+                job.set_result(self._replay(None))
+            except BaseException as exc:  # handed to whoever waits for the result
+                job.set_exception(exc)
+
+        threading.Thread(target=work, name="pgdrift-shadow", daemon=True).start()
+        self._shadow_job = job
+
+    def _replay(self, server_url: str | None) -> Schema:
+        from pgdrift.sources import shadow
+
+        found = self.migrations
+        return shadow.shadow_schema(
+            found.files, self.schemas, supabase=found.is_supabase, server_url=server_url
+        )
 
     @property
     def shadow_failure(self) -> MigrationFailed | None:
@@ -127,3 +167,4 @@ class Project:
         self._migrations = None
         self._schemas.clear()
         self._shadow_failure = None
+        self._shadow_job = None  # a replay of the old files: its result is not wanted

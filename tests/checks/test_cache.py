@@ -18,6 +18,7 @@ from pgdrift.cache import PickleStore, code_fingerprint
 from pgdrift.checks import app_refs, boundary
 from pgdrift.checks.engine import CheckContext, CheckRun, run_checks, unique
 from pgdrift.checks.facts import SourceFacts, _enc_chain
+from pgdrift.checks.finding import Finding
 from pgdrift.checks.imports_py import parse_imports
 from pgdrift.checks.imports_ts import parse_module
 from pgdrift.model import Span
@@ -205,3 +206,22 @@ def test_cache_files_are_plain_files(root: Path) -> None:
     for path in cache_files(root):
         if path.parent.name == "cache":
             assert os.stat(path).st_mode & 0o777 == 0o644
+
+
+def test_notes_of_a_cached_computation_are_replayed_in_place(root: Path) -> None:
+    def family(ctx: CheckContext) -> list[Finding]:
+        quiet = ctx.cached("test-quiet", "key", list)
+        ctx.note("before")
+
+        def compute() -> list[Finding]:
+            ctx.note("inside")
+            return [boundary.REMOTE_TYPES_IMPORT.finding("x", Span("a.ts", 0, 0, 0, 1))]
+
+        found = ctx.cached("test-family", "key", compute)
+        ctx.note("after")
+        return quiet + found
+
+    for _ in range(2):  # computed, then from the cache
+        run = run_checks(Project.load(root), use_db=False, families=[family])
+        assert run.notes == ["before", "inside", "after"]
+        assert [f.message for f in run.findings] == ["x"]

@@ -66,7 +66,7 @@ class CheckContext:
         try:
             findings = compute()
         finally:
-            self._recording.remove(recording)
+            self._recording.pop()  # a stack: nested recordings end first
         store.store(name, key, (tuple(findings), tuple(recording)))
         return findings
 
@@ -87,7 +87,8 @@ class CheckContext:
             for group in (found.files, found.skipped):
                 for file in group:
                     path = file if isinstance(file, Path) else file.path
-                    parts.append((str(path), _content_digest(project, path)))
+                    # As on disk: the migrations sources read the disk, not the editor.
+                    parts.append((str(path), _bytes_digest(path)))
         return digest(repr(parts))
 
     def migrations_schema(self) -> Schema | None:
@@ -147,7 +148,10 @@ def _content_digest(project: Project, path: Path) -> str | None:
     try:
         return digest(project.reader.read_text(path))
     except UnreadableFileError:
-        pass
+        return _bytes_digest(path)
+
+
+def _bytes_digest(path: Path) -> str | None:
     try:
         return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
     except OSError:
@@ -173,6 +177,10 @@ FAMILY_MODULES: tuple[str, ...] = (
 )
 
 
+#: Families that need no database (app references only without a local types file).
+_OFFLINE_FAMILIES = ("pgdrift.checks.boundary", "pgdrift.checks.app_refs")
+
+
 def _families() -> Iterable[Family]:
     for name in FAMILY_MODULES:
         module = importlib.import_module(name)
@@ -194,10 +202,33 @@ def run_checks(
     from pgdrift.config import config_findings
 
     ctx = CheckContext(project, paths, use_db)
+    chosen = list(families if families is not None else _families())
+    order = list(range(len(chosen)))
+    if use_db and families is None:
+        # Every run with a database replays the migrations (the migrations family
+        # asks for it): the replay starts now, in the background, and the
+        # families that need no database run first, while it mostly waits.
+        project.prefetch_shadow()
+        offline = [i for i, name in enumerate(FAMILY_MODULES) if name in _OFFLINE_FAMILIES]
+        order = offline + [i for i in order if i not in offline]
     with _collector_paused():
         findings: list[Finding] = list(config_findings(project.config))
-        for family in families if families is not None else _families():
-            findings += family(ctx)
+        # Results (and notes) are put back in family order: the output does
+        # not depend on the order families ran in.
+        results: dict[int, tuple[list[Finding], list[str]]] = {}
+        for index in order:
+            recording: list[str] = []
+            ctx._recording.append(recording)
+            try:
+                results[index] = (chosen[index](ctx), recording)
+            finally:
+                ctx._recording.pop()  # a stack: nested recordings end first
+        ctx.notes.clear()
+        for index in sorted(results):
+            found, notes = results[index]
+            findings += found
+            for message in notes:
+                ctx.note(message)
         checked = paths if paths is not None else list(walk_files(project.root, SOURCE_SUFFIXES))
         suppressions = suppressions_in(checked, project.reader)
         project.facts.save()

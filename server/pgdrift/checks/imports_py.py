@@ -386,8 +386,8 @@ class PyResolver:
         top = self._top_module(path, text, imp, parts[0])
         if top is None or len(parts) == 1:
             return top
-        if top.name != "__init__.py":
-            return None  # a module, not a package: jedi knows what `a.b` means then
+        if top.name != "__init__.py" or _extends_path(top):
+            return None  # a module, or a package whose submodules may live elsewhere
         return self._descend(top.parent, parts[1:])
 
     def _top_module(self, path: Path, text: str | None, imp: PyImport, first: str) -> Path | None:
