@@ -433,11 +433,17 @@ def _static_schema(
     files: Sequence[MigrationFile], schemas: list[str], supabase: bool, project: Path
 ) -> Schema:
     """The static model; what it could not model is reported, not hidden."""
-    from pgdrift.sources.migrations import default_cache_dir, static_schema
+    from pgdrift.cache import cache_dir
+    from pgdrift.sources.migrations import static_schema
 
+    # The project's cache folder, which ignores itself (or none when disabled).
+    directory = cache_dir(project.resolve())
     pairs = [(f.display, f.path) for f in files]
     schema, findings = static_schema(
-        pairs, schemas, supabase=supabase, cache_dir=default_cache_dir(project)
+        pairs,
+        schemas,
+        supabase=supabase,
+        cache_dir=directory / "migrations" if directory is not None else None,
     )
     for finding in findings:
         span = finding.span
