@@ -238,27 +238,19 @@ def test_force_goes_past_the_refusal(project: Path, capsys: pytest.CaptureFixtur
 
 
 def test_wrong_password_is_masked(
-    project: Path, server_url: str, capsys: pytest.CaptureFixture[str]
+    project: Path, password_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute("DROP ROLE IF EXISTS pgdrift_reset_pw")
-        admin.execute("CREATE ROLE pgdrift_reset_pw LOGIN PASSWORD 'right-one'")
-    info = psycopg.conninfo.conninfo_to_dict(server_url)
-    host, port = info.get("host") or "127.0.0.1", info.get("port") or 5432
-    url = f"postgresql://pgdrift_reset_pw:{SECRET}@{host}:{port}/postgres"
-    try:
-        code = main(["db", "reset", "--project", str(project), "--db-url", url, "--no-seed"])
-        err = capsys.readouterr().err
-        assert SECRET not in err
-        if code == 2 and "password authentication failed" in err:
-            assert err.startswith(
-                "pgdrift: error: cannot connect to postgresql://pgdrift_reset_pw:***@"
-            )
-        else:
-            pytest.skip("the test server trusts every login; no password is checked")
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute("DROP ROLE IF EXISTS pgdrift_reset_pw")
+    # A server that checks passwords (the local test server trusts every login).
+    port = psycopg.conninfo.conninfo_to_dict(password_server)["port"]
+    url = f"postgresql://app:{SECRET}@127.0.0.1:{port}/postgres"
+    code = main(["db", "reset", "--project", str(project), "--db-url", url, "--no-seed"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert SECRET not in err
+    assert err == (
+        f"pgdrift: error: cannot connect to postgresql://app:***@127.0.0.1:{port}/postgres: "
+        'password authentication failed for user "app"\n'
+    )
 
 
 def test_duplicate_versions_are_refused_before_anything(
