@@ -51,13 +51,9 @@ class Boom(Exception):
 
 
 def test_start_connect_stop_even_on_error() -> None:
-    started = time.perf_counter()
     directory: Path | None = None
     pid: int | None = None
     with pytest.raises(Boom), EmbeddedPostgres() as pg:
-        elapsed = time.perf_counter() - started
-        print(f"embedded Postgres started in {elapsed:.2f}s")
-        assert elapsed < 15  # about a second on a laptop; CI machines vary
         assert pg.url.startswith("postgresql://postgres@127.0.0.1:")
         assert pg.url.endswith("/postgres")
         directory, pid = pg.directory, pg.pid

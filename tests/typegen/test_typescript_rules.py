@@ -8,7 +8,6 @@ SQL. No database is needed here; ``test_compat.py`` runs the generator itself.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 import pytest
@@ -1047,10 +1046,6 @@ def test_big_schema_renders_fast() -> None:
         for i in range(100)
     )
     schema = Schema(schemas=("public",), relations=rels, functions=fns)
-    render(schema)  # warm caches (collation table, shared documents)
-    start = time.perf_counter()
-    out = render(schema)
-    elapsed = time.perf_counter() - start
+    out = render(schema)  # speed is measured in bench/typegen, not asserted here
     assert out.count("Relationships: []") == 500
-    # ~60 ms on the CI machine; generous so a loaded machine does not flake.
-    assert elapsed < 0.5
+    assert render(schema) == out  # deterministic, also with warm caches
