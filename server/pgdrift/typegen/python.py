@@ -63,6 +63,7 @@ from dataclasses import dataclass
 
 from pgdrift.model import Attribute, Column, Schema, TypeKind, TypeRef
 from pgdrift.typegen.collation import locale_key
+from pgdrift.typegen.typescript import INFO_SCHEMA_DOMAIN_BASES, OBJECT_PROTOTYPE_MEMBERS
 
 __all__ = ["render_python"]
 
@@ -128,32 +129,14 @@ _PY_TYPES: dict[str, str] = {
 # ``name in obj`` in JS also finds Object.prototype's members; the template
 # then prints ``obj[name].name``: the function's name, or undefined.
 _JS_PROTO_NAMES: dict[str, str] = {
+    **{n: n for n in OBJECT_PROTOTYPE_MEMBERS},
     "constructor": "Object",
     "__proto__": "undefined",
-    **{
-        n: n
-        for n in (
-            "__defineGetter__",
-            "__defineSetter__",
-            "hasOwnProperty",
-            "__lookupGetter__",
-            "__lookupSetter__",
-            "isPrototypeOf",
-            "propertyIsEnumerable",
-            "toString",
-            "valueOf",
-            "toLocaleString",
-        )
-    },
 }
 
 # Domains of information_schema (the model keeps user schemas' domains only).
 _SYSTEM_DOMAIN_BASES: dict[str, TypeRef] = {
-    "cardinal_number": TypeRef("pg_catalog", "int4"),
-    "character_data": TypeRef("pg_catalog", "varchar"),
-    "sql_identifier": TypeRef("pg_catalog", "name"),
-    "time_stamp": TypeRef("pg_catalog", "timestamptz"),
-    "yes_or_no": TypeRef("pg_catalog", "varchar"),
+    name: TypeRef("pg_catalog", base) for name, base in INFO_SCHEMA_DOMAIN_BASES.items()
 }
 
 _SYSTEM_DOMAINS = tuple(("information_schema", name) for name in _SYSTEM_DOMAIN_BASES)

@@ -461,7 +461,7 @@ _UNNAMED_ARG_TYPES = frozenset({"json", "jsonb", "text"})
 # ``Object.prototype`` members: as a function name (or a non-included schema
 # holding enums/composites) the generator indexes a plain object with them
 # and crashes.
-_OBJECT_PROTO = frozenset(
+OBJECT_PROTOTYPE_MEMBERS = frozenset(
     {
         "constructor",
         "__defineGetter__",
@@ -480,7 +480,7 @@ _OBJECT_PROTO = frozenset(
 
 # information_schema domains: the model keeps domains of non-system schemas
 # only, but a column may use these.
-_INFO_SCHEMA_DOMAINS = {
+INFO_SCHEMA_DOMAIN_BASES = {
     "cardinal_number": "int4",
     "character_data": "varchar",
     "sql_identifier": "name",
@@ -595,7 +595,11 @@ class _Generator:
         for group in (self.model.enums, self.model.composites):
             for t in group:
                 has_content = bool(t.labels if isinstance(t, Enum) else t.attributes)
-                if has_content and t.schema in _OBJECT_PROTO and t.schema not in self.included:
+                if (
+                    has_content
+                    and t.schema in OBJECT_PROTOTYPE_MEMBERS
+                    and t.schema not in self.included
+                ):
                     raise TypegenError(
                         f"postgres-meta 0.96.6 crashes on type {t.schema}.{t.name}: its schema "
                         f"name {t.schema!r} is an Object.prototype member"
@@ -660,8 +664,8 @@ class _Generator:
             d = self.domains.get((ref.schema, ref.name))
             if d is not None:
                 return d.base.name
-            if ref.schema == "information_schema" and ref.name in _INFO_SCHEMA_DOMAINS:
-                return _INFO_SCHEMA_DOMAINS[ref.name]
+            if ref.schema == "information_schema" and ref.name in INFO_SCHEMA_DOMAIN_BASES:
+                return INFO_SCHEMA_DOMAIN_BASES[ref.name]
         return ref.name
 
     def type_exists(self, ref: TypeRef) -> bool:
@@ -1091,7 +1095,7 @@ class _Generator:
         for s in self.schemas:
             fns = self.functions_of(s)
             for f in fns:
-                if f.fn.name in _OBJECT_PROTO:
+                if f.fn.name in OBJECT_PROTOTYPE_MEMBERS:
                     raise TypegenError(
                         f"postgres-meta 0.96.6 crashes on function {s}.{f.fn.name}: its name is an "
                         "Object.prototype member"
