@@ -224,6 +224,46 @@ def test_session_is_reset_between_files(make_db: MakeDb, tmp_path: Path) -> None
         assert _one(conn, "select to_regclass('public.t') is not null") is True
 
 
+def test_role_and_prepared_statements_do_not_leak(make_db: MakeDb, tmp_path: Path) -> None:
+    role = f"pgdrift_replay_{uuid.uuid4().hex[:8]}"
+    first = write_migration(
+        tmp_path,
+        f"create role {role};\ngrant create on schema public to {role};\n"
+        f"set role {role};\nprepare q as select 1;\nlisten pgdrift;\n",
+        "1_first.sql",
+    )
+    second = write_migration(
+        tmp_path, "create table owned (x int);\nprepare q as select 2;\n", "2_second.sql"
+    )
+    url = make_db()
+    try:
+        replay(url, [first, second], supabase=False)
+        with psycopg.connect(url) as conn:
+            # The second file ran as the connecting user again, not as the role.
+            owner = "select tableowner = current_user from pg_tables where tablename = 'owned'"
+            assert _one(conn, owner) is True
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"drop owned by {role}")
+            conn.execute(f"drop role {role}")
+
+
+def test_database_defaults_set_by_a_file_reach_the_next(make_db: MakeDb, tmp_path: Path) -> None:
+    url = make_db()
+    with psycopg.connect(url) as conn:
+        name = _one(conn, "select current_database()")
+    first = write_migration(
+        tmp_path,
+        f'create schema app;\nalter database "{name}" set search_path = app, public;\n',
+        "1_first.sql",
+    )
+    # A new session (as on Supabase, where each file gets one) sees the new default.
+    second = write_migration(tmp_path, "create table t (x int);\n", "2_second.sql")
+    replay(url, [first, second], supabase=False)
+    with psycopg.connect(url) as conn:
+        assert _one(conn, "select to_regclass('app.t') is not null") is True
+
+
 def test_open_transaction_is_committed_with_a_note(make_db: MakeDb, tmp_path: Path) -> None:
     migration = write_migration(tmp_path, "begin;\ncreate table t (x int);\n")
     url = make_db()
