@@ -152,3 +152,28 @@ def test_a_corrupt_pack_is_ignored(tmp_path: Path) -> None:
     again = MigrationIndex(cache=ParseCache(tmp_path), cache_results=False)
     again.update(files)
     assert again.last_parsed == 0
+
+
+def test_parsing_in_worker_processes_matches_parsing_here(tmp_path: Path) -> None:
+    files = project(120)
+    here = MigrationIndex(cache=ParseCache(tmp_path / "here"), parallel_threshold=10_000)
+    workers = MigrationIndex(cache=ParseCache(tmp_path / "workers"), parallel_threshold=1)
+    assert workers.update(files) == here.update(files) == build_schema(files)
+    assert workers.last_parsed == len(files)
+    # The workers' replies became the cache pack: a restart parses nothing.
+    again = MigrationIndex(cache=ParseCache(tmp_path / "workers"), cache_results=False)
+    assert again.update(files) == build_schema(files)
+    assert again.last_parsed == 0
+
+
+def test_a_pack_cut_short_keeps_its_whole_records(tmp_path: Path) -> None:
+    files = project(120)  # more files than one worker chunk: several records
+    MigrationIndex(cache=ParseCache(tmp_path), parallel_threshold=1, cache_results=False).update(
+        files
+    )
+    (pack,) = (tmp_path / "packs").glob("*.pickle")
+    data = pack.read_bytes()
+    pack.write_bytes(data[: len(data) * 2 // 3])
+    index = MigrationIndex(cache=ParseCache(tmp_path), cache_results=False)
+    assert index.update(files) == build_schema(files)
+    assert 0 < index.last_parsed < len(files)

@@ -22,11 +22,12 @@ import bisect
 import contextlib
 import gc
 import hashlib
+import io
 import os
 import pickle
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -51,9 +52,12 @@ __all__ = [
 Severity = Literal["error", "warning", "info"]
 
 #: Bump when the parsed form changes: old cache entries are then ignored.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 #: Replay snapshots are kept every this many files.
 CHECKPOINT_EVERY = 16
+#: Files per task for a parse worker: small, so the replay starts early and
+#: workers finish together; big enough that task overhead does not show.
+PARSE_CHUNK = 25
 
 _VERSION = re.compile(r"^(\d+)[_.-]")
 
@@ -180,32 +184,24 @@ def parse_file(text: str) -> ParsedFile:
     return ParsedFile(tuple(ops), tuple(problems))
 
 
-def _parse_texts(texts: Sequence[str], parallel_threshold: int) -> list[ParsedFile]:
-    """:func:`parse_file` over many texts; forks workers for big batches (the
-    parse is CPU-bound and per file, so it scales with cores)."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(texts) < parallel_threshold or workers < 2 or not _can_fork():
-        return [parse_file(t) for t in texts]
-    import multiprocessing
+def _parse_chunk(items: list[tuple[str, str]]) -> bytes:
+    """Parse ``(digest, text)`` pairs (in a worker process). The pickled
+    ``{digest: ParsedFile}`` is both the reply and a record of the cache pack,
+    so the parent never pickles parse results itself."""
+    return pickle.dumps({d: parse_file(t) for d, t in items}, pickle.HIGHEST_PROTOCOL)
 
-    # Interleave so each worker gets a similar share of big and small files.
-    chunks = [list(texts[i::workers]) for i in range(workers)]
+
+def _parse_workers(files: int, threshold: int) -> int:
+    """How many worker processes to parse ``files`` files with (0: parse here)."""
+    if files < threshold:
+        return 0
     try:
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            pending = pool.map_async(_parse_chunk, chunks[1:])
-            first = _parse_chunk(chunks[0])
-            rest = pending.get()
-    except Exception:
-        return [parse_file(t) for t in texts]
-    parts = [first, *rest]
-    out: list[ParsedFile] = []
-    for i in range(len(texts)):
-        out.append(parts[i % workers][i // workers])
-    return out
-
-
-def _parse_chunk(texts: list[str]) -> list[ParsedFile]:
-    return [parse_file(t) for t in texts]
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    if cpus < 2 or not _can_fork():
+        return 0
+    return min(cpus, 8)
 
 
 def _can_fork() -> bool:
@@ -219,14 +215,23 @@ def _can_fork() -> bool:
 def _file_tokens(text: str, pieces: Sequence[Piece]) -> Callable[[Piece], list[Tok] | None]:
     """A statement's tokens, cut from one tokenization of the whole file.
 
-    One sqlglot call per file costs far less than one per statement. Files
-    mostly made of statements the model ignores (data) are not tokenized
-    whole; a statement whose tokens do not line up with the split (or a file
-    that does not tokenize) is tokenized on its own by the parser.
+    One sqlglot call per file costs far less than one per statement. What the
+    model ignores (comments, data statements) is blanked out first, offsets
+    kept, so it costs the tokenizer a skip instead of tokens. A statement
+    whose tokens do not line up with the split (or a file that does not
+    tokenize) is tokenized on its own by the parser.
     """
-    statements = [p for p in pieces if p.kind == "statement" and not p.unterminated]
-    wanted = sum(len(p.text) for p in statements if not D.is_ignored(p.text))
-    raw = tokenize_file(text) if wanted * 2 > len(text) else None
+    parts: list[str] = []
+    pos = 0
+    for p in pieces:
+        if p.kind == "statement" and not p.unterminated and not D.is_ignored(p.text):
+            if p.start > pos:
+                parts.append(" " * (p.start - pos))
+            parts.append(p.text)
+            pos = p.end
+    if not parts:
+        return lambda p: None
+    raw = tokenize_file("".join(parts))
     if raw is None:
         return lambda p: None
     starts = [t.start for t in raw]
@@ -253,12 +258,15 @@ class ParseCache:
 
     Big batches (a cold index) go into one *pack* file, single files (edits)
     into loose files; both carry the cache version and the hashes they were
-    made for. An entry that fails to load, is from another version or does
+    made for. A pack is a header record followed by pickled
+    ``{digest: ParsedFile}`` records, so parse workers' replies can be written
+    as they are. An entry that fails to load, is from another version or does
     not match is ignored (and rewritten), never fatal. The newest few packs
     are kept.
     """
 
     KEEP_PACKS = 3
+    PACK_HEADER = ("pgdrift parse pack", CACHE_VERSION)
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.dir = Path(directory)
@@ -271,19 +279,8 @@ class ParseCache:
         if self._packs is None:
             self._packs = {}
             for path in self._pack_paths()[: self.KEEP_PACKS]:
-                try:
-                    data = pickle.loads(path.read_bytes())
-                except Exception:
-                    continue
-                if (
-                    isinstance(data, tuple)
-                    and len(data) == 2
-                    and data[0] == CACHE_VERSION
-                    and isinstance(data[1], dict)
-                ):
-                    for digest, parsed in data[1].items():
-                        if isinstance(digest, str) and isinstance(parsed, ParsedFile):
-                            self._packs.setdefault(digest, parsed)
+                for digest, parsed in _read_pack(path):
+                    self._packs.setdefault(digest, parsed)
         return self._packs
 
     def _pack_paths(self) -> list[Path]:
@@ -320,13 +317,45 @@ class ParseCache:
             for digest, parsed in items.items():
                 self.put(digest, parsed)
             return
+        self.put_records([pickle.dumps(items, pickle.HIGHEST_PROTOCOL)], items)
+
+    def put_records(self, records: Sequence[bytes], items: dict[str, ParsedFile]) -> None:
+        """Store ``records``, the pickled form of ``items`` in ``{digest:
+        ParsedFile}`` pieces, as one pack."""
         name = content_hash("\0".join(sorted(items)))
-        _write_atomic(self.dir / "packs" / f"{name}.pickle", (CACHE_VERSION, items))
+        path = self.dir / "packs" / f"{name}.pickle"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(self.PACK_HEADER, f, pickle.HIGHEST_PROTOCOL)
+                for record in records:
+                    f.write(record)
+            os.replace(tmp, path)
+        except OSError:
+            return  # a read-only or full disk only costs speed
         for old in self._pack_paths()[self.KEEP_PACKS :]:
             with contextlib.suppress(OSError):
                 old.unlink()
         if self._packs is not None:
             self._packs.update(items)
+
+
+def _read_pack(path: Path) -> Iterator[tuple[str, ParsedFile]]:
+    """The entries of a pack; a damaged or foreign one yields what precedes the damage."""
+    try:
+        stream = io.BytesIO(path.read_bytes())
+        if pickle.load(stream) != ParseCache.PACK_HEADER:
+            return
+        while stream.tell() < len(stream.getbuffer()):
+            record = pickle.load(stream)
+            if not isinstance(record, dict):
+                return
+            for digest, parsed in record.items():
+                if isinstance(digest, str) and isinstance(parsed, ParsedFile):
+                    yield digest, parsed
+    except Exception:
+        return
 
 
 def _write_atomic(path: Path, data: object) -> None:
@@ -533,25 +562,50 @@ class MigrationIndex:
             h.update(b"\0" + e.path.encode("utf-8", "surrogatepass") + b"\0" + e.digest.encode())
         return h.hexdigest()
 
-    def _ensure_parsed(self, entries: Sequence[_FileEntry]) -> None:
-        """Fill in ``parsed`` for entries lacking it: from the cache, else by
-        parsing (in worker processes when there are many)."""
-        missing = [e for e in entries if e.parsed is None]
+    def _parsed(self, entries: Sequence[_FileEntry]) -> Iterator[_FileEntry]:
+        """``entries`` in order, each with ``parsed`` filled in: kept, from the
+        cache, or parsed. Many files to parse go to worker processes in
+        chunks, and each entry is yielded as soon as its chunk is back, so the
+        caller's replay overlaps the parsing of later files."""
         todo: list[_FileEntry] = []
-        for e in missing:
-            hit = self.cache.get(e.digest) if self.cache is not None else None
-            if hit is not None:
-                e.parsed = hit
-            else:
+        for e in entries:
+            if e.parsed is None and self.cache is not None:
+                e.parsed = self.cache.get(e.digest)
+            if e.parsed is None:
                 todo.append(e)
-        if not todo:
-            return
-        results = _parse_texts([e.text for e in todo], self.parallel_threshold)
-        for e, parsed in zip(todo, results, strict=True):
-            e.parsed = parsed
-        if self.cache is not None:
-            self.cache.put_many({e.digest: e.parsed for e in todo if e.parsed is not None})
         self.last_parsed += len(todo)
+        workers = _parse_workers(len(todo), self.parallel_threshold)
+        if not workers:
+            for e in todo:
+                e.parsed = parse_file(e.text)
+            if self.cache is not None and todo:
+                self.cache.put_many({e.digest: e.parsed for e in todo if e.parsed is not None})
+            yield from entries
+            return
+        import multiprocessing
+
+        chunks = [todo[i : i + PARSE_CHUNK] for i in range(0, len(todo), PARSE_CHUNK)]
+        records: list[bytes] = []
+        items: dict[str, ParsedFile] = {}
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            replies = pool.imap(_parse_chunk, [[(e.digest, e.text) for e in c] for c in chunks])
+            pending = iter(chunks)
+            for e in entries:
+                while e.parsed is None:
+                    chunk = next(pending)
+                    try:
+                        record = next(replies)
+                        parsed = pickle.loads(record)
+                    except Exception:  # a worker died: parse this chunk here
+                        record, parsed = b"", {c.digest: parse_file(c.text) for c in chunk}
+                    for c in chunk:
+                        c.parsed = parsed[c.digest]
+                    items.update(parsed)
+                    if record:
+                        records.append(record)
+                yield e
+        if self.cache is not None:
+            self.cache.put_records(records, items)
 
     def update(self, files: Sequence[tuple[str, str]]) -> tuple[Schema, list[MigrationFinding]]:
         """Bring the index up to date with ``files`` ((path, text), in order)."""
@@ -588,12 +642,10 @@ class MigrationIndex:
         if not self._replayed:
             first_changed = 0  # no replay state yet: replay everything
         start = first_changed or 0
-        self._ensure_parsed(self._files[start:])
         # Resume from the last snapshot at or before the first changed file.
         for k in [k for k in self._checkpoints if k > start]:
             del self._checkpoints[k]
         resume = max((k for k in self._checkpoints if k <= start), default=0)
-        self._ensure_parsed(self._files[resume:start])
         state = (
             self._checkpoints[resume].copy()
             if resume in self._checkpoints
@@ -601,10 +653,9 @@ class MigrationIndex:
         )
         del self._issues[resume:]
         replayer = Replayer(state, self.options)
-        for i in range(resume, len(self._files)):
+        for i, entry in enumerate(self._parsed(self._files[resume:]), resume):
             if i % CHECKPOINT_EVERY == 0:
                 self._checkpoints[i] = replayer.state.copy()
-            entry = self._files[i]
             self._issues.append(self._replay_file(replayer, entry))
             self.last_replayed += 1
         self._schema = replayer.freeze(self._frozen)

@@ -117,55 +117,59 @@ def convert(sql: str, raw: Sequence[Token], base: int = 0) -> list[Tok]:
     return _convert(sql, raw, base)
 
 
+# How _convert treats each sqlglot token type; types not listed are keywords
+# or punctuation, told apart by their text (see _classify).
+_K_OTHER, _K_STR, _K_VAR, _K_IDENT, _K_NUM, _K_BIT, _K_HEX = range(7)
+_KIND: dict[TokenType, int] = {
+    **{tt: _K_STR for tt in _STRING_TYPES},
+    TokenType.VAR: _K_VAR,
+    TokenType.IDENTIFIER: _K_IDENT,
+    TokenType.NUMBER: _K_NUM,
+    TokenType.BIT_STRING: _K_BIT,
+    TokenType.HEX_STRING: _K_HEX,
+}
+_new_tok = tuple.__new__  # Tok(...) without the Python-level __new__ (a hot path)
+
+
 def _convert(sql: str, raw: Sequence[Token], base: int) -> list[Tok]:
     toks: list[Tok] = []
     append = toks.append
+    kind_of = _KIND.get
+    class_of = _TYPE_CLASS.get
     i = 0
     n = len(raw)
     while i < n:
         t = raw[i]
         tt = t.token_type
+        k = kind_of(tt, _K_OTHER)
         start = t.start - base
         end = t.end + 1 - base
-        if tt in _STRING_TYPES:
-            append(Tok(STR, t.text, start, end))
-        elif tt is TokenType.VAR:
-            append(Tok(WORD, t.text.lower(), start, end))
-        elif tt is TokenType.IDENTIFIER:
-            append(Tok(QIDENT, t.text, start, end))
-        elif tt is TokenType.NUMBER:
-            # ".5" arrives as DOT NUMBER
-            if toks and toks[-1].text == "." and toks[-1].end == start and toks[-1].kind == OP:
-                prev = toks.pop()
-                append(Tok(NUM, "." + t.text, prev.start, end))
-            else:
-                append(Tok(NUM, t.text, start, end))
-        elif tt is TokenType.BIT_STRING:
-            append(Tok(BITSTR, t.text, start, end))
-        elif tt is TokenType.HEX_STRING:
-            bits = "".join(f"{int(c, 16):04b}" for c in t.text if c in "0123456789abcdefABCDEF")
-            append(Tok(BITSTR, bits, start, end))
-        else:
+        if k == _K_VAR:
+            append(_new_tok(Tok, (WORD, t.text.lower(), start, end)))
+        elif k == _K_OTHER:
+            cls = class_of(tt)
+            if cls == 3:  # punctuation: ( ) , ; . and the like
+                append(_new_tok(Tok, (OP, sql[start:end], start, end)))
+                i += 1
+                continue
             src = sql[start:end]
             c0 = src[:1]
             if c0.isalpha() or c0 == "_" or c0 > "\x7f":
                 cls = 1
-            else:
-                cls = _TYPE_CLASS.get(tt) or _classify(tt, src)
+            elif cls is None:
+                cls = _classify(tt, src)
             if cls == 3:
-                append(Tok(OP, src, start, end))
-                i += 1
-                continue
-            if cls == 1:
+                append(_new_tok(Tok, (OP, src, start, end)))
+            elif cls == 1:
                 # A keyword (sqlglot joins some: "ORDER BY", "DOUBLE PRECISION").
                 words = src.split()
                 if len(words) == 1:
-                    append(Tok(WORD, src.lower(), start, end))
+                    append(_new_tok(Tok, (WORD, src.lower(), start, end)))
                 else:
                     pos = start
                     for w in words:
                         ws = sql.index(w, pos)
-                        append(Tok(WORD, w.lower(), ws, ws + len(w)))
+                        append(_new_tok(Tok, (WORD, w.lower(), ws, ws + len(w))))
                         pos = ws + len(w)
             elif cls == 4 and src == "$":
                 nxt = raw[i + 1] if i + 1 < n else None
@@ -174,12 +178,12 @@ def _convert(sql: str, raw: Sequence[Token], base: int) -> list[Tok]:
                     and nxt.token_type is TokenType.NUMBER
                     and nxt.start - base == end
                 ):
-                    append(Tok(PARAM, "$" + nxt.text, start, nxt.end + 1 - base))
+                    append(_new_tok(Tok, (PARAM, "$" + nxt.text, start, nxt.end + 1 - base)))
                     i += 2
                     continue
-                append(Tok(OP, src, start, end))
-            elif cls == 2 or cls == 4:
-                # Join with following operator characters that touch it.
+                append(_new_tok(Tok, (OP, src, start, end)))
+            else:
+                # Operator characters: join with following ones that touch.
                 j = i + 1
                 while j < n:
                     nt = raw[j]
@@ -191,12 +195,26 @@ def _convert(sql: str, raw: Sequence[Token], base: int) -> list[Tok]:
                     j += 1
                 pos = start
                 for op in _split_operator(sql[start:end]):
-                    append(Tok(OP, op, pos, pos + len(op)))
+                    append(_new_tok(Tok, (OP, op, pos, pos + len(op))))
                     pos += len(op)
                 i = j
                 continue
+        elif k == _K_STR:
+            append(_new_tok(Tok, (STR, t.text, start, end)))
+        elif k == _K_IDENT:
+            append(_new_tok(Tok, (QIDENT, t.text, start, end)))
+        elif k == _K_NUM:
+            # ".5" arrives as DOT NUMBER
+            if toks and toks[-1].text == "." and toks[-1].end == start and toks[-1].kind == OP:
+                prev = toks.pop()
+                append(_new_tok(Tok, (NUM, "." + t.text, prev.start, end)))
             else:
-                append(Tok(OP, src, start, end))
+                append(_new_tok(Tok, (NUM, t.text, start, end)))
+        elif k == _K_BIT:
+            append(_new_tok(Tok, (BITSTR, t.text, start, end)))
+        else:
+            bits = "".join(f"{int(c, 16):04b}" for c in t.text if c in "0123456789abcdefABCDEF")
+            append(_new_tok(Tok, (BITSTR, bits, start, end)))
         i += 1
     return toks
 
