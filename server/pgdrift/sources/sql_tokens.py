@@ -233,38 +233,53 @@ class ParseError(Exception):
 class Stream:
     """A cursor over a statement's tokens with the usual parser helpers."""
 
-    __slots__ = ("pos", "sql", "toks")
+    __slots__ = ("_ahead", "_eof", "pos", "sql", "toks")
+
+    #: EOF tokens after the last one, so that looking a few tokens ahead
+    #: needs no bounds check (the helpers below are the parser's hot path).
+    _PAD = 8
 
     def __init__(self, toks: list[Tok], sql: str) -> None:
         self.toks = toks
         self.sql = sql
         self.pos = 0
+        end = len(sql)
+        self._eof = Tok(EOF, "", end, end)
+        self._ahead = [*toks, *(self._eof,) * self._PAD]
 
     # -- looking
     def peek(self, k: int = 0) -> Tok:
         try:
-            return self.toks[self.pos + k]
+            return self._ahead[self.pos + k]
         except IndexError:
-            end = len(self.sql)
-            return Tok(EOF, "", end, end)
+            return self._eof
 
     def at_end(self) -> bool:
-        return self.pos >= len(self.toks) or (
-            self.toks[self.pos].kind == OP and self.toks[self.pos].text == ";"
-        )
+        t = self.peek()
+        return t.kind == EOF or (t.kind == OP and t.text == ";")
 
     def is_word(self, *words: str, k: int = 0) -> bool:
-        t = self.peek(k)
+        try:
+            t = self._ahead[self.pos + k]
+        except IndexError:
+            return False
         return t.kind == WORD and t.text in words
 
     def is_op(self, *ops: str, k: int = 0) -> bool:
-        t = self.peek(k)
+        try:
+            t = self._ahead[self.pos + k]
+        except IndexError:
+            return False
         return t.kind == OP and t.text in ops
 
     def words_ahead(self, *words: str) -> bool:
         """True when the next tokens are exactly these words."""
+        pos = self.pos
+        ahead = self._ahead
+        if pos + len(words) > len(ahead):
+            return False
         for k, w in enumerate(words):
-            t = self.peek(k)
+            t = ahead[pos + k]
             if t.kind != WORD or t.text != w:
                 return False
         return True
@@ -277,7 +292,10 @@ class Stream:
         return t
 
     def accept_word(self, *words: str) -> str | None:
-        t = self.peek()
+        try:
+            t = self._ahead[self.pos]
+        except IndexError:
+            return None
         if t.kind == WORD and t.text in words:
             self.pos += 1
             return t.text
@@ -290,7 +308,10 @@ class Stream:
         return False
 
     def accept_op(self, *ops: str) -> str | None:
-        t = self.peek()
+        try:
+            t = self._ahead[self.pos]
+        except IndexError:
+            return None
         if t.kind == OP and t.text in ops:
             self.pos += 1
             return t.text
