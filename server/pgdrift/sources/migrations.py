@@ -191,6 +191,13 @@ def _parse_chunk(items: list[tuple[str, str]]) -> bytes:
     return pickle.dumps({d: parse_file(t) for d, t in items}, pickle.HIGHEST_PROTOCOL)
 
 
+def _lower_priority() -> None:
+    """Parse workers yield the CPU to the replay, which is the critical path:
+    it is serial, while any idle worker time is made up by the others."""
+    with contextlib.suppress(OSError):
+        os.nice(10)
+
+
 def _parse_workers(files: int, threshold: int) -> int:
     """How many worker processes to parse ``files`` files with (0: parse here)."""
     if files < threshold:
@@ -587,7 +594,7 @@ class MigrationIndex:
         chunks = [todo[i : i + PARSE_CHUNK] for i in range(0, len(todo), PARSE_CHUNK)]
         records: list[bytes] = []
         items: dict[str, ParsedFile] = {}
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_lower_priority) as pool:
             replies = pool.imap(_parse_chunk, [[(e.digest, e.text) for e in c] for c in chunks])
             pending = iter(chunks)
             for e in entries:
