@@ -177,6 +177,7 @@ def test_config_defaults_and_errors(tmp_path: Path) -> None:
         None,
     )
     assert default_schemas(tmp_path) == ["public", "graphql_public"]
+    assert config.major_version == 15 and find_migrations(tmp_path).server_version == 15
 
     write(tmp_path, {"supabase/config.toml": '[api]\nschemas = ["api", "public"]\n'})
     assert default_schemas(tmp_path) == ["public", "api"]
@@ -186,6 +187,12 @@ def test_config_defaults_and_errors(tmp_path: Path) -> None:
     assert config is not None and config.error is not None
     assert "[db].port" in config.error and "[api].schemas" in config.error
     assert config.db_port == DEFAULT_DB_PORT
+
+    write(tmp_path, {"supabase/config.toml": "[db]\nmajor_version = '17'\n"})
+    config = read_supabase_config(tmp_path)
+    assert config is not None and config.error is not None
+    assert "[db].major_version must be a Postgres major version" in config.error
+    assert config.major_version is None and find_migrations(tmp_path).server_version == 15
 
     write(tmp_path, {"supabase/config.toml": "[db\nport = 1\n"})
     config = read_supabase_config(tmp_path)

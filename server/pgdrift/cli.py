@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from pgdrift import __version__
 
 if TYPE_CHECKING:
-    from pgdrift.migrations_files import MigrationFile
+    from pgdrift.migrations_files import MigrationSet
     from pgdrift.model import Schema
 
 # Heavier modules (pgdrift.db and psycopg with it, the renderers) are imported
@@ -418,32 +418,33 @@ def _load_schema(args: argparse.Namespace, project: Path, schemas: list[str]) ->
     if args.static and source != "migrations":
         raise UsageError("--static applies to --from migrations only")
     if source == "migrations":
-        files, supabase = _migration_files(project)
+        found = _migration_set(project)
         if args.static:
-            return _static_schema(files, schemas, supabase, project)
+            return _static_schema(found, schemas, project)
         from pgdrift.sources.shadow import shadow_schema
 
-        return shadow_schema(files, schemas, supabase=supabase, server_url=args.db_url)
+        return shadow_schema(
+            found.files, schemas, supabase=found.is_supabase, server_url=args.db_url
+        )
     url = args.db_url or _database_url(project, source)
     # Generating types only reads; every session is read-only whatever the target.
     return introspect_url(url, schemas, read_only=True)
 
 
-def _static_schema(
-    files: Sequence[MigrationFile], schemas: list[str], supabase: bool, project: Path
-) -> Schema:
+def _static_schema(found: MigrationSet, schemas: list[str], project: Path) -> Schema:
     """The static model; what it could not model is reported, not hidden."""
     from pgdrift.cache import cache_dir
     from pgdrift.sources.migrations import static_schema
 
     # The project's cache folder, which ignores itself (or none when disabled).
     directory = cache_dir(project.resolve())
-    pairs = [(f.display, f.path) for f in files]
+    pairs = [(f.display, f.path) for f in found.files]
     schema, findings = static_schema(
         pairs,
         schemas,
-        supabase=supabase,
+        supabase=found.is_supabase,
         cache_dir=directory / "migrations" if directory is not None else None,
+        server_version=found.server_version,
     )
     for finding in findings:
         span = finding.span
@@ -462,7 +463,7 @@ def _default_schemas(project: Path) -> list[str]:
     return default_schemas(project)
 
 
-def _migration_files(project: Path) -> tuple[tuple[MigrationFile, ...], bool]:
+def _migration_set(project: Path) -> MigrationSet:
     from pgdrift.migrations_files import find_migrations
 
     found = find_migrations(project)
@@ -472,7 +473,7 @@ def _migration_files(project: Path) -> tuple[tuple[MigrationFile, ...], bool]:
         raise UsageError(f"two migrations share version {dup.version}: {names}")
     if not found.files:
         raise UsageError(f"no migration files found in {project}")
-    return found.files, found.is_supabase
+    return found
 
 
 def _database_url(project: Path, which: str) -> str:

@@ -104,6 +104,8 @@ class SupabaseConfig:
     db_port: int = DEFAULT_DB_PORT
     api_schemas: tuple[str, ...] = DEFAULT_API_SCHEMAS
     api_schemas_set: bool = False
+    #: ``[db].major_version``: the Postgres the project runs (None: not given).
+    major_version: int | None = None
     problems: tuple[ConfigTomlProblem, ...] = ()
 
     @property
@@ -127,6 +129,13 @@ class MigrationSet:
     config: SupabaseConfig | None = None
 
     @property
+    def server_version(self) -> int:
+        """The Postgres major version the migrations are modelled for: the
+        project's ``[db].major_version``, else 15."""
+        major = self.config.major_version if self.config is not None else None
+        return major or 15
+
+    @property
     def is_supabase(self) -> bool:
         """True when the migrations expect the Supabase platform (stand-ins needed)."""
         return self.layout == "supabase" or self.config is not None
@@ -144,7 +153,8 @@ def is_supabase_project(project_dir: Path | str) -> bool:
 
 
 def read_supabase_config(project_dir: Path | str) -> SupabaseConfig | None:
-    """Read ``[db].port`` and ``[api].schemas``; None without ``supabase/config.toml``."""
+    """Read ``[db].port``, ``[db].major_version`` and ``[api].schemas``; None
+    without ``supabase/config.toml``."""
     path = Path(project_dir) / "supabase" / "config.toml"
     if not path.is_file():
         return None
@@ -167,6 +177,14 @@ def read_supabase_config(project_dir: Path | str) -> SupabaseConfig | None:
         else:
             message = f"[db].port must be a port number, not {value!r}"
             problems.append(ConfigTomlProblem(("db", "port"), None, message))
+    major: int | None = None
+    if isinstance(db, dict) and "major_version" in db:
+        value = db["major_version"]
+        if isinstance(value, int) and not isinstance(value, bool) and 9 <= value <= 99:
+            major = value
+        else:
+            message = f"[db].major_version must be a Postgres major version, not {value!r}"
+            problems.append(ConfigTomlProblem(("db", "major_version"), None, message))
     schemas, given = DEFAULT_API_SCHEMAS, False
     api = data.get("api")
     if isinstance(api, dict) and "schemas" in api:
@@ -176,7 +194,7 @@ def read_supabase_config(project_dir: Path | str) -> SupabaseConfig | None:
         else:
             message = f"[api].schemas must be a list of strings, not {value!r}"
             problems.append(ConfigTomlProblem(("api", "schemas"), None, message))
-    return SupabaseConfig(path, port, schemas, given, tuple(problems))
+    return SupabaseConfig(path, port, schemas, given, major, tuple(problems))
 
 
 def default_schemas(project_dir: Path | str) -> list[str]:

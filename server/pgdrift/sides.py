@@ -102,7 +102,7 @@ def load_side(project: Project, spec: str, *, names_hint: Schema | None = None) 
 
 def static_schema(project: Project) -> tuple[Schema, tuple[str, ...]] | None:
     """The static model of the project's migrations and its error messages,
-    or None when the static source is not available or fails."""
+    or None when there are no migrations or building the model failed."""
     model = static_model(project)
     if not isinstance(model, tuple):
         return None
@@ -110,7 +110,7 @@ def static_schema(project: Project) -> tuple[Schema, tuple[str, ...]] | None:
     errors = tuple(
         f"{f.span.path}:{f.span.start_line + 1}: {f.message}"
         for f in findings
-        if getattr(f, "severity", "error") == "error"
+        if f.severity == "error"
     )
     return schema, errors
 
@@ -120,7 +120,7 @@ def static_model(
 ) -> tuple[Schema, tuple[MigrationFinding, ...]] | Exception | None:
     """The static model of the project's migrations, with all its findings (spans
     name files by their display path); the exception when building it failed;
-    None when the static source is unavailable or there are no migrations.
+    None when there are no migrations.
 
     Built once per process for unchanged files, and kept in the project's
     on-disk cache (``.pgdrift/cache/migrations``) between processes.
@@ -130,7 +130,10 @@ def static_model(
         return None
     directory = project.store.directory
     cache = str(directory / "migrations") if directory is not None else None
-    return _static(files, tuple(project.schemas), project.migrations.is_supabase, cache)
+    migrations = project.migrations
+    return _static(
+        files, tuple(project.schemas), migrations.is_supabase, migrations.server_version, cache
+    )
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -146,19 +149,17 @@ def _static(
     files: tuple[tuple[str, str, int, int], ...],
     schemas: tuple[str, ...],
     supabase: bool,
+    server_version: int,
     cache: str | None,
-) -> tuple[Schema, tuple[MigrationFinding, ...]] | Exception | None:
+) -> tuple[Schema, tuple[MigrationFinding, ...]] | Exception:
     # Keyed by path, modification time and size: an edited file is a new key.
-    try:
-        from pgdrift.sources import migrations
-    except ImportError:
-        return None
-    build = getattr(migrations, "static_schema", None)
-    if build is None:
-        return None
+    from pgdrift.sources.migrations import static_schema as build
+
     pairs: Sequence[tuple[str, str | os.PathLike[str]]] = [(f[0], f[1]) for f in files]
     try:
-        schema, findings = build(pairs, schemas, supabase=supabase, cache_dir=cache)
-    except Exception as exc:  # the static source is young; a failure means "use the shadow"
+        schema, findings = build(
+            pairs, schemas, supabase=supabase, cache_dir=cache, server_version=server_version
+        )
+    except Exception as exc:  # a bug in the static source must not cost the shadow fallback
         return exc
     return schema, tuple(findings)

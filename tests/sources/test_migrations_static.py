@@ -210,3 +210,28 @@ def test_the_indexer_never_raises(texts: list[str]) -> None:
 @given(st.text(max_size=300))
 def test_parsing_arbitrary_text_never_raises(text: str) -> None:
     parse_file(text)
+
+
+def test_the_projects_postgres_major_version_is_modelled(tmp_path: Path) -> None:
+    from pgdrift.project import Project
+    from pgdrift.sides import static_model
+
+    migrations = tmp_path / "supabase" / "migrations"
+    migrations.mkdir(parents=True)
+    (migrations / "20240101000000_parts.sql").write_text(
+        "create table events (id bigint generated always as identity, at date not null)\n"
+        "  partition by range (at);\n"
+        "create table events_2024 partition of events\n"
+        "  for values from ('2024-01-01') to ('2025-01-01');\n"
+    )
+
+    def partition_identity(major: int) -> str | None:
+        (tmp_path / "supabase" / "config.toml").write_text(f"[db]\nmajor_version = {major}\n")
+        model = static_model(Project.load(tmp_path))
+        assert isinstance(model, tuple)
+        (rel,) = (r for r in model[0].relations if r.name == "events_2024")
+        return rel.columns[0].identity
+
+    # Partitions inherit the parent's identity from Postgres 17 on.
+    assert partition_identity(15) is None
+    assert partition_identity(17) == "ALWAYS"
