@@ -226,3 +226,19 @@ def test_python_canonical_bypass(tmp_path: Path) -> None:
         "`app/services/users.py` imports the generated types `app_types/database_local.py` "
         "directly, bypassing the canonical module `app/db/__init__.py`"
     )
+
+
+def test_canonical_modules_apply_to_their_own_language(tmp_path: Path) -> None:
+    root = copy_fixture("python_reexport", tmp_path)
+    with (root / "pgdrift.toml").open("a") as config:
+        config.write('\n[boundary]\ncanonical = ["src/lib/database.ts"]\n')
+    # Python code cannot import a TypeScript module: no bypass to report.
+    assert [f for f in run(root) if f.code == "PGD302"] == []
+
+    (root / "pgdrift.toml").write_text(
+        (root / "pgdrift.toml")
+        .read_text()
+        .replace('["src/lib/database.ts"]', '["src/lib/database.ts", "app/db/__init__.py"]')
+    )
+    [bypass] = [f for f in run(root) if f.code == "PGD302"]
+    assert bypass.message.endswith("bypassing the canonical module `app/db/__init__.py`")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pgdrift.checks.facts import SourceFacts
@@ -121,8 +121,10 @@ CANONICAL_BYPASS = check(
     application code must reach the generated types, reports application
     code that imports a `[[types]]` file directly, or through re-exports
     that do not pass through a canonical module. The canonical modules
-    themselves are exempt. The fix rewrites the import to the canonical
-    module.
+    themselves are exempt. A canonical module serves code in its own
+    language: with only `src/lib/database.ts` listed, Python code is not
+    checked (a glob without a file extension serves both). The fix
+    rewrites the import to the canonical module.
 
     ## Why
     One module between the generated file and the application is where
@@ -558,7 +560,7 @@ class _Run:
         if remote:
             self.findings.append(self.remote_finding(file, rel, ref, remote, direct, py, py_name))
             return
-        if not self.config.boundary.canonical or canonical:
+        if canonical or not self.canonical_for(file):
             return
         local = [
             r
@@ -609,7 +611,7 @@ class _Run:
         py: PyImport | None,
     ) -> Finding:
         reach = min(reaches, key=lambda r: len(r.chain))
-        canonical = ", ".join(f"`{c}`" for c in self.config.boundary.canonical)
+        canonical = ", ".join(f"`{c}`" for c in self.canonical_for(file))
         if direct:
             message = f"`{rel}` imports the generated types `{reach.target.path}` directly"
         else:
@@ -631,6 +633,24 @@ class _Run:
         if local is not None:
             return f"the local types `{self.rel(local)}`"
         return "the local types"
+
+    def canonical_for(self, file: Path) -> tuple[str, ...]:
+        """The ``canonical`` entries that can serve ``file``: those in its
+        language (a Python module cannot import a TypeScript one), and globs
+        without a file extension, which may match either."""
+        python = file.suffix in PY_SUFFIXES
+        out = []
+        for entry in self.config.boundary.canonical:
+            suffix = PurePosixPath(entry).suffix
+            if suffix in PY_SUFFIXES:
+                if python:
+                    out.append(entry)
+            elif suffix in TS_SUFFIXES:
+                if not python:
+                    out.append(entry)
+            else:
+                out.append(entry)
+        return tuple(out)
 
     def canonical_module(self, file: Path) -> Path | None:
         python = file.suffix in PY_SUFFIXES
