@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 
 from pgdrift.db import ConnectOptions, connection
-from pgdrift.sources.sql_split import split
+from pgdrift.sources.sql_split import skip_block_comment, split
 
 __all__ = [
     "HISTORY_TABLE",
@@ -97,14 +97,8 @@ def _semicolons_in_trivia(text: str, start: int, end: int) -> Iterable[int]:
             nl = text.find("\n", pos, end)
             pos = end if nl < 0 else nl + 1
         elif text.startswith("/*", pos):
-            depth, pos = 1, pos + 2
-            while depth and pos < end:
-                if text.startswith("/*", pos):
-                    depth, pos = depth + 1, pos + 2
-                elif text.startswith("*/", pos):
-                    depth, pos = depth - 1, pos + 2
-                else:
-                    pos += 1
+            close = skip_block_comment(text, pos + 2)
+            pos = end if close < 0 else min(close, end)
         else:
             if text[pos] == ";":
                 yield pos

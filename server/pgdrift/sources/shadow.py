@@ -53,7 +53,7 @@ from pgdrift.db import (
     with_database,
 )
 from pgdrift.migrations_files import MigrationFile
-from pgdrift.sources.sql_split import Piece, statements
+from pgdrift.sources.sql_split import Piece, skip_block_comment, statements
 
 if TYPE_CHECKING:
     from pgdrift.model import Schema
@@ -287,14 +287,8 @@ def _leading_words(text: str, limit: int = 24) -> list[str]:
     n = len(text)
     while pos < n and len(out) < limit:
         if text.startswith("/*", pos):
-            depth, pos = 1, pos + 2
-            while depth and pos < n:
-                if text.startswith("/*", pos):
-                    depth, pos = depth + 1, pos + 2
-                elif text.startswith("*/", pos):
-                    depth, pos = depth - 1, pos + 2
-                else:
-                    pos += 1
+            close = skip_block_comment(text, pos + 2)
+            pos = n if close < 0 else close
             continue
         m = _SKIP.match(text, pos)
         if m:

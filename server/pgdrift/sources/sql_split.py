@@ -94,7 +94,7 @@ def _skip_quoted(text: str, start: int, quote: str) -> int:
         return j + 1
 
 
-def _skip_block_comment(text: str, start: int) -> int:
+def skip_block_comment(text: str, start: int) -> int:
     """End offset of a nested ``/* */`` comment whose body starts at ``start``, or -1."""
     depth = 1
     pos = start
@@ -164,7 +164,7 @@ def split(text: str) -> list[Piece]:
             nl = text.find("\n", m.end())
             pos = n if nl < 0 else nl + 1
         elif tok == "/*":
-            end = _skip_block_comment(text, m.end())
+            end = skip_block_comment(text, m.end())
             if end < 0:
                 if stmt_start < 0:
                     emit("trivia", emitted, n, "comment")
