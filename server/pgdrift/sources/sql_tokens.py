@@ -276,12 +276,16 @@ class Stream:
         """True when the next tokens are exactly these words."""
         pos = self.pos
         ahead = self._ahead
-        if pos + len(words) > len(ahead):
+        try:
+            t = ahead[pos]
+            if t.kind != WORD or t.text != words[0]:
+                return False  # the common case: decided by the first word
+            for k in range(1, len(words)):
+                t = ahead[pos + k]
+                if t.kind != WORD or t.text != words[k]:
+                    return False
+        except IndexError:
             return False
-        for k, w in enumerate(words):
-            t = ahead[pos + k]
-            if t.kind != WORD or t.text != w:
-                return False
         return True
 
     # -- consuming
