@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
+
+import pytest
 
 from pgdrift.sources.migrations import (
     CACHE_VERSION,
@@ -177,3 +180,22 @@ def test_a_pack_cut_short_keeps_its_whole_records(tmp_path: Path) -> None:
     index = MigrationIndex(cache=ParseCache(tmp_path), cache_results=False)
     assert index.update(files) == build_schema(files)
     assert 0 < index.last_parsed < len(files)
+
+
+def test_a_parse_worker_that_dies_costs_only_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pgdrift.sources import migrations
+
+    parent = os.getpid()
+    real_parse = migrations.parse_file
+
+    def dies_in_a_worker(text: str) -> migrations.ParsedFile:
+        if os.getpid() != parent and "t60 " in text:
+            os._exit(1)  # as a worker killed by the OOM killer would
+        return real_parse(text)
+
+    monkeypatch.setattr(migrations, "parse_file", dies_in_a_worker)
+    files = project(120)
+    index = MigrationIndex(cache=ParseCache(tmp_path), parallel_threshold=1)
+    assert index.update(files) == build_schema(files)

@@ -28,6 +28,7 @@ import pickle
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -590,29 +591,49 @@ class MigrationIndex:
             yield from entries
             return
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         chunks = [todo[i : i + PARSE_CHUNK] for i in range(0, len(todo), PARSE_CHUNK)]
         records: list[bytes] = []
         items: dict[str, ParsedFile] = {}
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_lower_priority) as pool:
-            replies = pool.imap(_parse_chunk, [[(e.digest, e.text) for e in c] for c in chunks])
-            pending = iter(chunks)
-            for e in entries:
-                while e.parsed is None:
-                    chunk = next(pending)
-                    try:
-                        record = next(replies)
-                        parsed = pickle.loads(record)
-                    except Exception:  # a worker died: parse this chunk here
-                        record, parsed = b"", {c.digest: parse_file(c.text) for c in chunk}
-                    for c in chunk:
-                        c.parsed = parsed[c.digest]
-                    items.update(parsed)
-                    if record:
-                        records.append(record)
-                yield e
+        # An executor, not a multiprocessing.Pool: when a worker dies (killed,
+        # out of memory) its futures fail instead of hanging forever.
+        with ProcessPoolExecutor(
+            workers, multiprocessing.get_context("fork"), initializer=_lower_priority
+        ) as pool:
+            replies = [pool.submit(_parse_chunk, [(e.digest, e.text) for e in c]) for c in chunks]
+            pending = iter(zip(chunks, replies, strict=True))
+            try:
+                yield from self._in_order(entries, pending, records, items)
+            except GeneratorExit:  # the replay stopped early: do not parse the rest
+                pool.shutdown(cancel_futures=True)
+                raise
         if self.cache is not None:
             self.cache.put_records(records, items)
+
+    @staticmethod
+    def _in_order(
+        entries: Sequence[_FileEntry],
+        pending: Iterator[tuple[list[_FileEntry], Future[bytes]]],
+        records: list[bytes],
+        items: dict[str, ParsedFile],
+    ) -> Iterator[_FileEntry]:
+        """``entries`` as the chunks that parse them come back, in order; what
+        comes back is collected in ``records`` and ``items`` for the cache."""
+        for e in entries:
+            while e.parsed is None:
+                chunk, reply = next(pending)
+                try:
+                    record = reply.result()
+                    parsed = pickle.loads(record)
+                except Exception:  # the worker failed: parse this chunk here
+                    record, parsed = b"", {c.digest: parse_file(c.text) for c in chunk}
+                for c in chunk:
+                    c.parsed = parsed[c.digest]
+                items.update(parsed)
+                if record:
+                    records.append(record)
+            yield e
 
     def update(self, files: Sequence[tuple[str, str]]) -> tuple[Schema, list[MigrationFinding]]:
         """Bring the index up to date with ``files`` ((path, text), in order)."""
