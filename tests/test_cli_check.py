@@ -162,3 +162,25 @@ def test_init_writes_a_config_that_loads_cleanly(tmp_path: Path, layout: str) ->
     again = pgdrift("init", cwd=tmp_path)
     assert again.returncode == 2
     assert "exists; pass --force to overwrite it" in again.stderr
+
+
+def test_freshly_generated_types_with_default_schemas_are_not_stale(tmp_path: Path) -> None:
+    # No [api].schemas and no `schemas` key: check must use the schemas that
+    # gen types (like `supabase gen types`) includes, public and graphql_public.
+    root = tmp_path
+    files = {
+        "supabase/config.toml": 'project_id = "demo"\n',
+        "supabase/migrations/20240101000000_init.sql": "create table notes (id bigint primary key);\n",
+        "pgdrift.toml": '[[types]]\npath = "types/database.local.ts"\nsource = "local"\n',
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    out = "types/database.local.ts"
+    (root / "types").mkdir()
+    gen = pgdrift("gen", "types", "--from", "migrations", "--static", "--out", out, cwd=root)
+    assert gen.returncode == 0, gen.stderr
+    assert "graphql_public" in (root / out).read_text()
+    proc = pgdrift("check", "--no-db", cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout == "All checks passed!\n"

@@ -73,6 +73,13 @@ def test_defaults_from_the_supabase_layout_and_existing_types(tmp_path: Path) ->
     )
     # Only the types files that exist are defaults.
     assert config.types == (TypesFile("types/database.local.ts", "local", "typescript"),)
+    # Without [api].schemas: what `supabase gen types` includes by default.
+    (root / "supabase" / "config.toml").write_text('project_id = "demo"\n')
+    assert load_config(root).schemas == ("public", "graphql_public")
+    (root / "supabase" / "config.toml").write_text('[api]\nschemas = ["api", "public"]\n')
+    assert load_config(root).schemas == ("api", "public")
+    (root / "supabase" / "config.toml").write_text('[api]\nschemas = ["api"]\n')
+    assert load_config(root).schemas == ("public", "api")
 
 
 FULL = """\

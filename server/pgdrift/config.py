@@ -125,7 +125,10 @@ class Boundary:
 class SupabaseLayout:
     config_path: Path
     db_port: int = SUPABASE_DB_PORT
-    api_schemas: tuple[str, ...] | None = None
+    #: What ``supabase gen types`` includes by default: public + ``[api].schemas``.
+    schemas: tuple[str, ...] = ("public",)
+    #: Whether ``[api].schemas`` was given (else the CLI's default list).
+    api_schemas_set: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,8 +251,10 @@ def read_supabase_layout(root: Path, problems: list[ConfigProblem]) -> SupabaseL
         for problem in found.problems:
             line = problem.line if problem.line is not None else lines.get(problem.key, 0)
             problems.append(ConfigProblem(found.path, line, problem.message))
-    schemas = found.api_schemas if found.api_schemas_set else None
-    return SupabaseLayout(found.path, found.db_port, schemas)
+    # SPEC §4a: `schemas` defaults to [api].schemas (the CLI's default list
+    # when not given); public is added when missing, as `supabase gen types` does.
+    schemas = found.api_schemas if "public" in found.api_schemas else found.gen_types_schemas
+    return SupabaseLayout(found.path, found.db_port, schemas, found.api_schemas_set)
 
 
 class _Loader:
@@ -314,7 +319,8 @@ class _Loader:
     ) -> Config:
         known = ("migrations", "schemas", "databases", "types", "boundary", "severity")
         self.unknown_keys(table, known, ())
-        default_schemas = supabase.api_schemas if supabase and supabase.api_schemas else ("public",)
+        # The schemas generated types include by default (as `supabase gen types`).
+        default_schemas = supabase.schemas if supabase else ("public",)
         migrations = self.strings(table, "migrations", DEFAULT_MIGRATIONS, allow_empty=True)
         schemas = self.strings(table, "schemas", default_schemas)
         port = supabase.db_port if supabase else SUPABASE_DB_PORT
@@ -786,9 +792,13 @@ def render_init(project_dir: Path) -> str:
         f"migrations = {_toml_list(migrations)}",
         "",
     ]
-    schemas = supabase.api_schemas if supabase and supabase.api_schemas else ("public",)
+    schemas = supabase.schemas if supabase else ("public",)
     source = (
-        "[api].schemas in supabase/config.toml" if supabase and supabase.api_schemas else "default"
+        "public and [api].schemas of supabase/config.toml, as supabase gen types"
+        if supabase and supabase.api_schemas_set
+        else "public and Supabase's default [api].schemas, as supabase gen types"
+        if supabase
+        else "default"
     )
     out += [f"# Database schemas to check ({source}).", f"schemas = {_toml_list(schemas)}", ""]
 

@@ -109,6 +109,13 @@ class SupabaseConfig:
     problems: tuple[ConfigTomlProblem, ...] = ()
 
     @property
+    def gen_types_schemas(self) -> tuple[str, ...]:
+        """The schemas ``supabase gen types`` includes when given none:
+        ``public`` followed by ``[api].schemas`` (the CLI's default list when
+        not given), without duplicates."""
+        return tuple(dict.fromkeys(("public", *self.api_schemas)))
+
+    @property
     def error(self) -> str | None:
         """All problems in one line, or None."""
         if not self.problems:
@@ -202,8 +209,7 @@ def default_schemas(project_dir: Path | str) -> list[str]:
     followed by ``[api].schemas``, without duplicates; ``["public"]`` for a
     project without ``supabase/config.toml``."""
     config = read_supabase_config(project_dir)
-    names = ["public", *(config.api_schemas if config else ())]
-    return list(dict.fromkeys(names))
+    return list(config.gen_types_schemas) if config else ["public"]
 
 
 def find_migrations(project_dir: Path | str, globs: Sequence[str] | None = None) -> MigrationSet:
