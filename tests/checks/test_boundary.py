@@ -242,3 +242,25 @@ def test_canonical_modules_apply_to_their_own_language(tmp_path: Path) -> None:
     )
     [bypass] = [f for f in run(root) if f.code == "PGD302"]
     assert bypass.message.endswith("bypassing the canonical module `app/db/__init__.py`")
+
+
+def test_uninstalled_tsconfig_base_is_a_note_and_own_aliases_still_apply(tmp_path: Path) -> None:
+    from pgdrift.checks.boundary import BoundaryChecker
+
+    root = copy_fixture("alias_barrel", tmp_path)
+    tsconfig = root / "tsconfig.json"
+    base = '"extends": "./tsconfig.base.json"'
+    both = '"extends": ["@tsconfig/strictest/tsconfig.json", "./tsconfig.base.json"]'
+    assert base in tsconfig.read_text()
+    tsconfig.write_text(tsconfig.read_text().replace(base, both))
+    checker = BoundaryChecker(load_config(root), DiskReader())
+    findings = checker.check()
+    assert [f for f in findings if f.code == "PGD303"] == []
+    assert checker.notes == [
+        "tsconfig.json: tsconfig.json extends '@tsconfig/strictest/tsconfig.json', which is not "
+        "installed (no node_modules); the `baseUrl` and `paths` it may set are not applied"
+    ]
+    # The file's own paths still resolve: the alias imports are still caught.
+    assert sorted(f.code for f in findings) == sorted(
+        f.code for f in run(copy_fixture("alias_barrel", tmp_path / "plain"))
+    )

@@ -162,10 +162,28 @@ def test_extends_problems_are_reported_at_the_key(tmp_path: Path) -> None:
     messages = [(p.path.name, p.line, p.message) for p in config.problems]
     assert ("a.json", 0, "`extends` cycle: tsconfig.json → a.json → tsconfig.json") in messages
     assert ("a.json", 0, "`paths` must map patterns to lists of strings") in messages
+    # Packages are installed (node_modules exists), but not this one.
+    (tmp_path / "node_modules").mkdir()
     other = load_tsconfig(tmp_path / "other.json", DiskReader())
-    assert [(p.line, p.column, p.message) for p in other.problems] == [
-        (2, 2, "cannot find 'missing-package/tsconfig', named in `extends`")
+    assert [(p.line, p.column, p.message, p.uninstalled) for p in other.problems] == [
+        (2, 2, "cannot find 'missing-package/tsconfig', named in `extends`", False)
     ]
+
+
+def test_extending_a_package_that_is_not_installed_is_not_the_files_fault(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, {"tsconfig.json": '{"extends": "@tsconfig/strictest/tsconfig.json"}'})
+    [problem] = load_tsconfig(tmp_path / "tsconfig.json", DiskReader()).problems
+    assert problem.uninstalled
+    assert problem.message == (
+        "tsconfig.json extends '@tsconfig/strictest/tsconfig.json', which is not installed "
+        "(no node_modules)"
+    )
+    # A relative base that is missing is the file's fault, installed or not.
+    write(tmp_path, {"tsconfig.json": '{"extends": "./base.json"}'})
+    [problem] = load_tsconfig(tmp_path / "tsconfig.json", DiskReader()).problems
+    assert not problem.uninstalled
 
 
 def test_resolution_order(tmp_path: Path) -> None:

@@ -156,7 +156,9 @@ BROKEN_TSCONFIG = check(
     that is not valid JSON-with-comments, whose `extends` cannot be found or
     forms a cycle, or whose `baseUrl`/`paths` have the wrong type. Imports
     are still resolved: relative paths as usual, aliases without the broken
-    settings.
+    settings. A base config from a package that is not installed (no
+    `node_modules`, as in a CI job without `npm install`) is a note, not a
+    finding: the file is not at fault.
 
     ## Why
     Path aliases (`@/types`) are resolved from `compilerOptions.paths`; with
@@ -252,6 +254,8 @@ class BoundaryChecker:
     _ts: TsResolver | None = None
     _py: PyResolver | None = None
     _py_tokens: frozenset[str] | None = None
+    #: What the last check could not do, for the run's notes.
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.zones = _Zones(self.config)
@@ -301,6 +305,7 @@ class BoundaryChecker:
         if not self.targets:
             return []
         run = _Run(self)
+        self.notes = []
         walk_problems: list[WalkProblem] = []
         if paths is None:
             files = list(walk_files(self.config.root, TS_SUFFIXES | PY_SUFFIXES, walk_problems))
@@ -333,6 +338,12 @@ class BoundaryChecker:
             return []
         result = []
         for problem in self._ts.problems:
+            if problem.uninstalled:
+                rel = self.config.relative(problem.path)
+                note = f"{rel}: {problem.message}; {problem.effect}"
+                if note not in self.notes:
+                    self.notes.append(note)
+                continue
             end = problem.column
             try:
                 lines = self.reader.read_text(problem.path).splitlines()
@@ -341,7 +352,7 @@ class BoundaryChecker:
             except UnreadableFileError:
                 pass
             span = Span(str(problem.path), problem.line, problem.column, problem.line, end)
-            message = f"{problem.message}; path aliases from it are not applied"
+            message = f"{problem.message}; {problem.effect}"
             result.append(BROKEN_TSCONFIG.finding(message, span))
         return result
 
@@ -893,4 +904,8 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 def run(ctx: CheckContext) -> list[Finding]:
     """The boundary family as :mod:`pgdrift.checks.engine` runs it."""
     project = ctx.project
-    return check_boundary(project.config, ctx.paths, project.reader, project.facts)
+    checker = BoundaryChecker(project.config, project.reader, project.facts)
+    findings = checker.check(ctx.paths)
+    for note in checker.notes:
+        ctx.note(note)
+    return findings

@@ -18,7 +18,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -406,6 +406,10 @@ class TsConfigProblem:
     line: int
     column: int
     message: str
+    #: What the problem costs, said after the message.
+    effect: str = "path aliases from it are not applied"
+    #: Not the file's fault: what it names is not installed (no node_modules).
+    uninstalled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,9 +528,19 @@ def _load_chain(
             continue
         target = _find_extended(path.parent, base, reader)
         if target is None:
-            problems.append(
-                _problem_at(path, text, "extends", f"cannot find {base!r}, named in `extends`")
+            problem = _problem_at(
+                path, text, "extends", f"cannot find {base!r}, named in `extends`"
             )
+            effect = "the `baseUrl` and `paths` it may set are not applied"
+            if _is_package(base) and not _has_node_modules(path.parent, reader):
+                # Packages are not installed (a CI job without `npm install`):
+                # the environment's limit, not a broken file.
+                problem = replace(
+                    problem,
+                    message=f"{path.name} extends {base!r}, which is not installed (no node_modules)",
+                    uninstalled=True,
+                )
+            problems.append(replace(problem, effect=effect))
             continue
         options.update(_load_chain(target, reader, problems, [*chain, path]))
     compiler = data.get("compilerOptions", {})
@@ -565,6 +579,14 @@ def _find_extended(directory: Path, spec: str, reader: FileReader) -> Path | Non
             if reader.is_file(option):
                 return option
     return None
+
+
+def _is_package(spec: str) -> bool:
+    return not spec.startswith((".", "/")) and not os.path.isabs(spec)
+
+
+def _has_node_modules(directory: Path, reader: FileReader) -> bool:
+    return any(reader.is_dir(parent / "node_modules") for parent in (directory, *directory.parents))
 
 
 def _problem_at(path: Path, text: str, key: str, message: str) -> TsConfigProblem:
