@@ -364,6 +364,30 @@ def test_history_matching_files_is_silent(
     assert run.findings == []
 
 
+def test_timestamps_of_different_precision_are_ordered_as_moments(tmp_path: Path) -> None:
+    # Prisma folders: 202310122339 (to the minute) is after 20231012153000 (to
+    # the second), and it also runs after it: nothing to report.
+    root = tmp_path / "prisma"
+    for name in ("20231012153000_a", "202310122339_b", "20231013080000_c"):
+        folder = root / "prisma" / "migrations" / name
+        folder.mkdir(parents=True)
+        (folder / "migration.sql").write_text(f"create table t_{name[-1]} (id int);\n")
+    assert [f for f in check(root.resolve(), use_db=False).findings if f.code == "PGD405"] == []
+    # Plain numbers of different lengths are still reported, without the
+    # Supabase CLI's advice in a Prisma project.
+    for name in ("10_x", "9_y"):
+        folder = root / "prisma" / "migrations" / name
+        folder.mkdir()
+        (folder / "migration.sql").write_text(f"create table t_{name[-1]} (id int);\n")
+    run = check(root.resolve(), use_db=False)
+    assert message(run.findings, "PGD405") == (
+        "prisma/migrations/9_y/migration.sql (version 9) runs after "
+        "prisma/migrations/20231013080000_c/migration.sql (version 20231013080000): migrations "
+        "run in file-name order, so versions of different lengths run out of numeric order; "
+        "use versions of one length"
+    )
+
+
 def test_remote_history_out_of_order_added_and_removed(
     history_db: Callable[..., str], server_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

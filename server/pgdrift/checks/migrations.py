@@ -166,7 +166,9 @@ OUT_OF_ORDER = check(
     remote, when its URL is set) although the database already has a later
     version, and a file that runs after another one with a higher version
     (versions of different lengths sort by name, not by number: `9_a.sql`
-    runs after `10_b.sql`).
+    runs after `10_b.sql`). Timestamps of different precision, such as
+    Prisma's `YYYYMMDDHHMM` folders next to `YYYYMMDDHHMMSS` ones, are
+    compared as the moments they name.
 
     ## Why
     `supabase db push` refuses to insert a migration before the last one a
@@ -322,7 +324,7 @@ def _run(ctx: CheckContext) -> list[Finding]:
     findings += _unreadable(files)
     findings += _duplicates(found, files)
     findings += _skipped(found, ctx.project.root)
-    findings += _misordered(files)
+    findings += _misordered(files, supabase=found.layout == "supabase")
     findings += _failures(ctx, found, files)
     if ctx.use_db and found.layout != "prisma":
         for which in ("local", "remote"):
@@ -458,25 +460,41 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-def _misordered(files: Sequence[_File]) -> list[Finding]:
-    """Files that run after a file with a numerically higher version."""
+def _misordered(files: Sequence[_File], *, supabase: bool) -> list[Finding]:
+    """Files that run after a file with a later version."""
     findings: list[Finding] = []
     highest: _File | None = None
     for entry in files:
         version = entry.file.version
         if not version:
             continue
-        if highest is not None and int(version) < int(highest.file.version):
+        if highest is not None and _version_key(version) < _version_key(highest.file.version):
+            advice = (
+                "use versions of one length (supabase migration new uses 14 digits)"
+                if supabase
+                else "use versions of one length"
+            )
             message = (
                 f"{entry.display} (version {version}) runs after {highest.display} "
                 f"(version {highest.file.version}): migrations run in file-name order, "
-                "so versions of different lengths run out of numeric order; "
-                "use versions of one length (supabase migration new uses 14 digits)"
+                f"so versions of different lengths run out of numeric order; {advice}"
             )
             findings.append(OUT_OF_ORDER.finding(message, entry.first_line()))
-        if highest is None or int(version) > int(highest.file.version):
+        if highest is None or _version_key(version) > _version_key(highest.file.version):
             highest = entry
     return findings
+
+
+_TIMESTAMP = re.compile(r"(?:19|20)\d{6,}")
+
+
+def _version_key(version: str) -> int:
+    """What a version means for ordering: a timestamp of any precision
+    (``YYYYMMDDHHMM`` of Prisma folders, ``YYYYMMDDHHMMSS`` of the Supabase
+    CLI) as a moment, anything else as a number."""
+    if _TIMESTAMP.fullmatch(version) and len(version) <= 17:
+        return int(version.ljust(17, "0"))  # down to milliseconds
+    return int(version)
 
 
 # --- replay and static model -----------------------------------------------------------
