@@ -2577,6 +2577,8 @@ def _is_null_const(t: T) -> bool:
     from pgdrift.sources.sql_render import TCast, TConst
 
     while isinstance(t, TCast):
+        if t.mods or t.type.kind == "domain":
+            return False  # Postgres stores the coercion: not a bare NULL
         t = t.arg
     return isinstance(t, TConst) and t.is_null
 

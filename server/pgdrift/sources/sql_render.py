@@ -167,6 +167,18 @@ class TParam(T):
         self.mods = ()
 
 
+#: Types with a length-coercion cast (pg_cast rows from a type to itself).
+#: interval has one too, but its input function applies the typmod itself.
+_LENGTH_COERCED = frozenset(
+    ["bpchar", "varchar", "numeric", "time", "timetz", "timestamp", "timestamptz", "bit", "varbit"]
+)
+
+
+def _has_length_coercion(t: PgType) -> bool:
+    t = t.elem if t.kind == "array" and t.elem is not None else t
+    return t.is_builtin and t.name in _LENGTH_COERCED
+
+
 class TCast(T):
     """Any coercion: relabel, cast function, I/O, array or domain coercion."""
 
@@ -926,6 +938,14 @@ class Analyzer:
     ) -> T:
         base = target.base_type()
         if c.value is None:
+            # Postgres keeps what coerce_type builds around a NULL: a domain
+            # coercion, or a length coercion (input functions get typmod -1,
+            # except interval's). Both make DEFAULT NULL a stored default.
+            if target.kind == "domain":
+                inner = self._coerce_unknown(c, base, target.base_mods, explicit)
+                return TCast(inner, target, (), not explicit)
+            if mods and _has_length_coercion(target):
+                return TCast(TConst(target, None, ()), target, mods, not explicit)
             return TConst(target, None, ())
         if base.is_builtin and base.name == "regclass":
             name = self.catalog.regclass_name(c.value)
