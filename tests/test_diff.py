@@ -325,3 +325,32 @@ def test_text_report_groups_columns_under_their_table() -> None:
         "  ~ public.status",
         '      labels: has label "paid" only in local',
     ]
+
+
+def test_policies_compare_by_content_not_by_where_they_were_read() -> None:
+    from pgdrift.model import Policy, Span
+
+    owner = Policy("owner", "SELECT", using="(profile_id = auth.uid())")
+    local = with_relation(base(), "orders", policies=(owner,), rls_enabled=True)
+    # The static model knows the statement; a database does not.
+    spanned = replace(owner, span=Span("supabase/migrations/1_x.sql", 3, 0, 3, 40))
+    remote = with_relation(base(), "orders", policies=(spanned,), rls_enabled=True)
+    assert diff_schemas(local, remote).is_identical
+
+    changed = replace(owner, using="(profile_id = ( SELECT auth.uid() AS uid))", roles=("anon",))
+    remote = with_relation(base(), "orders", policies=(changed,), rls_enabled=True)
+    messages = [c.message("migrations", "shadow") for c in diff_schemas(local, remote).changes]
+    assert messages == [
+        'table public.orders has policy "owner" to public in migrations, '
+        'policy "owner" to anon in shadow; has policy "owner" using ((profile_id = auth.uid())) '
+        'in migrations, policy "owner" using ((profile_id = ( SELECT auth.uid() AS uid))) in shadow'
+    ]
+
+
+def test_a_view_definition_only_one_side_has_is_not_a_difference() -> None:
+    view = next(r for r in base().relations if r.is_view)
+    local = with_relation(base(), view.name, definition=None)
+    remote = with_relation(local, view.name, definition=" SELECT id\n   FROM profiles;")
+    assert diff_schemas(local, remote).is_identical
+    other = with_relation(local, view.name, definition=" SELECT 1;")
+    assert not diff_schemas(other, remote).is_identical

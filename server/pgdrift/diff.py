@@ -31,6 +31,7 @@ from pgdrift.model import (
     Enum,
     ForeignKey,
     Function,
+    Policy,
     Relation,
     Schema,
     Span,
@@ -468,13 +469,20 @@ class _Differ:
                 details.append(
                     Detail("row level security", _rls(ra.rls_enabled), _rls(rb.rls_enabled), "has")
                 )
-            pa = {p.name: p for p in ra.policies}
-            pb = {p.name: p for p in rb.policies}
-            if pa != pb:
+            # Spans say where a side read a policy, not what the policy is.
+            pa = {p.name: replace(p, span=None) for p in ra.policies}
+            pb = {p.name: replace(p, span=None) for p in rb.policies}
+            if pa.keys() != pb.keys():
                 details.append(Detail("policies", _policies(pa, pb), _policies(pb, pa), "has"))
+            for policy in sorted(pa.keys() & pb.keys()):
+                details += _policy_details(policy, pa[policy], pb[policy])
+            # The static model does not print view definitions: compare them
+            # only when both sides have one.
             if (
                 ra.is_view
                 and rb.is_view
+                and ra.definition is not None
+                and rb.definition is not None
                 and _normalized(ra.definition) != _normalized(rb.definition)
             ):
                 details.append(Detail("definition", "one definition", "another", "has"))
@@ -916,13 +924,33 @@ def _rls(enabled: bool) -> str:
 
 def _policies(mine: Mapping[str, Any], other: Mapping[str, Any]) -> str:
     only = sorted(set(mine) - set(other))
-    changed = sorted(n for n in set(mine) & set(other) if mine[n] != other[n])
-    parts = []
-    if only:
-        parts.append("policies " + ", ".join(_quoted(n) for n in only))
-    if changed:
-        parts.append("its own version of " + ", ".join(_quoted(n) for n in changed))
-    return " and ".join(parts) if parts else "no other policies"
+    return "policies " + ", ".join(_quoted(n) for n in only) if only else "no other policies"
+
+
+def _policy_details(name: str, a: Policy, b: Policy) -> list[Detail]:
+    """What differs between two policies of one name, aspect by aspect."""
+    policy = f"policy {_quoted(name)}"
+    pairs = []
+    if a.command != b.command:
+        pairs.append((f"for {a.command}", f"for {b.command}"))
+    if a.permissive != b.permissive:
+        pairs.append((_permissive(a.permissive), _permissive(b.permissive)))
+    if a.roles != b.roles:
+        pairs.append((f"to {', '.join(a.roles)}", f"to {', '.join(b.roles)}"))
+    for clause, x, y in (("using", a.using, b.using), ("with check", a.check, b.check)):
+        if _normalized(x) != _normalized(y):
+            pairs.append((_clause(clause, x), _clause(clause, y)))
+    return [Detail(policy, f"{policy} {x}", f"{policy} {y}", "has") for x, y in pairs]
+
+
+def _permissive(permissive: bool) -> str:
+    return "permissive" if permissive else "restrictive"
+
+
+def _clause(clause: str, expression: str | None) -> str:
+    if expression is None:
+        return f"no {clause} clause"
+    return f"{clause} ({_normalized(expression)})"
 
 
 def _checks(checks: Sequence[str]) -> str:
