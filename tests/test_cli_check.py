@@ -126,6 +126,54 @@ def test_unreachable_remote_database_is_a_note_and_other_checks_run(tmp_path: Pa
     assert SECRET not in proc.stderr + proc.stdout
 
 
+def test_no_db_does_not_report_suppressions_of_checks_it_skips(tmp_path: Path) -> None:
+    # The pre-commit hook runs --no-db: a suppression of a replay failure (PGD401)
+    # cannot be judged there, and must not fail the commit.
+    migration = (
+        "create table public.a (id bigint primary key);\n"
+        'create policy "p" on public.a for select using (true);\n'
+        "-- pgdrift-ignore PGD401: duplicate kept on purpose\n"
+        'create policy "p" on public.a for select using (true);\n'
+    )
+    root = tmp_path
+    path = root / "supabase/migrations/20240101000000_init.sql"
+    path.parent.mkdir(parents=True)
+    (root / "supabase/config.toml").write_text('project_id = "t"\n')
+    path.write_text(migration)
+    proc = pgdrift("check", "--no-db", cwd=root)
+    assert (proc.returncode, proc.stdout) == (0, "All checks passed!\n"), proc.stderr
+    # A suppression of a check that did run, and found nothing, is still reported.
+    path.write_text(migration.replace("PGD401", "PGD404"))
+    proc = pgdrift("check", "--no-db", "--format", "json", cwd=root)
+    assert proc.returncode == 1
+    assert [(f["code"], f["location"]["row"]) for f in json.loads(proc.stdout)] == [("PGD001", 3)]
+
+
+def test_a_suppression_above_a_multiline_import_applies(tmp_path: Path) -> None:
+    source = (
+        "// pgdrift-ignore PGD301: one-off report, reviewed\n"
+        "import type {\n"
+        "  Database,\n"
+        '} from "@db/database.remote"\n'
+        "export type D = Database\n"
+    )
+    root = make_project(tmp_path, {"src/report.ts": source})
+    proc = pgdrift("check", "--no-db", cwd=root)
+    assert (proc.returncode, proc.stdout) == (0, "All checks passed!\n"), proc.stderr
+    (root / "src/report.ts").write_text(source.replace("PGD301", "PGD302"))
+    proc = pgdrift("check", "--no-db", "--format", "json", cwd=root)
+    found = [(f["code"], f["location"]["row"]) for f in json.loads(proc.stdout)]
+    assert found == [("PGD001", 1), ("PGD301", 4)]
+
+
+def test_a_types_table_instead_of_an_array_still_checks_the_boundary(tmp_path: Path) -> None:
+    config = '[types]\npath = "types/database.local.ts"\nsource = "local"\n'
+    root = make_project(tmp_path, {"pgdrift.toml": config, "src/a.ts": REMOTE_IMPORT})
+    proc = pgdrift("check", "--no-db", "--format", "json", cwd=root)
+    found = [(f["code"], f["path"], f["location"]["row"]) for f in json.loads(proc.stdout)]
+    assert found == [("PGD002", "pgdrift.toml", 1), ("PGD301", "src/a.ts", 1)]
+
+
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     root = make_project(tmp_path, {})
     proc = pgdrift("check", "--no-db", "src/nope.ts", cwd=root)

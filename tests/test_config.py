@@ -264,6 +264,126 @@ def test_bad_values_fall_back_to_defaults(tmp_path: Path) -> None:
     assert config.boundary.app is None
 
 
+def test_severity_keys_that_name_no_check_are_reported(tmp_path: Path) -> None:
+    text = (
+        "[severity]\n"
+        'PGD505 = "off"\n'
+        'PGD999 = "off"\n'
+        'PGD3011 = "off"\n'
+        'pgd301 = "off"\n'
+        'boundry = "off"\n'
+        'PGD6 = "off"\n'
+        'unknown-colum = "off"\n'
+        # Every kind of valid key: code, prefixes, family, name.
+        'PGD504 = "info"\n'
+        'PGD50 = "warning"\n'
+        'PGD = "error"\n'
+        'drift = "off"\n'
+        'unknown-column = "info"\n'
+    )
+    root = write(tmp_path, {"pgdrift.toml": text})
+    f = root / "pgdrift.toml"
+    config = load_config(root)
+    assert [(p.path, p.line, p.message) for p in config.problems] == [
+        (
+            f,
+            line_of(f, "PGD505"),
+            "[severity] key `PGD505` is not the code of any check; did you mean `PGD504`?",
+        ),
+        (f, line_of(f, "PGD999"), "[severity] key `PGD999` is not the code of any check"),
+        (
+            f,
+            line_of(f, "PGD3011"),
+            "[severity] key `PGD3011` is not a check code (PGD301), code prefix (PGD3), "
+            "check name or family; did you mean `PGD301`?",
+        ),
+        (
+            f,
+            line_of(f, "pgd301"),
+            "[severity] key `pgd301` is not a check code (PGD301), code prefix (PGD3), "
+            "check name or family; did you mean `PGD301`?",
+        ),
+        (
+            f,
+            line_of(f, "boundry"),
+            "[severity] key `boundry` is not a check code (PGD301), code prefix (PGD3), "
+            "check name or family; did you mean `boundary`?",
+        ),
+        (f, line_of(f, "PGD6 "), "[severity] key `PGD6` is a code prefix no check has"),
+        (
+            f,
+            line_of(f, "unknown-colum "),
+            "[severity] key `unknown-colum` is not a check code (PGD301), code prefix (PGD3), "
+            "check name or family; did you mean `unknown-column`?",
+        ),
+    ]
+    assert config.severity == {
+        "PGD504": Severity.INFO,
+        "PGD50": Severity.WARNING,
+        "PGD": Severity.ERROR,
+        "drift": None,
+        "unknown-column": Severity.INFO,
+    }
+
+
+def test_a_single_types_table_is_read_as_one_entry(tmp_path: Path) -> None:
+    files = {
+        "pgdrift.toml": '\n[types]\npath = "types/db.ts"\nsource = "local"\n',
+        "types/database.local.ts": "",
+        "types/database.remote.ts": "",
+    }
+    root = write(tmp_path, files)
+    config = load_config(root)
+    assert [(p.line, p.message) for p in config.problems] == [
+        (
+            1,
+            "`types` must be an array of tables: write `[[types]]` (two brackets) before each "
+            "types file; read as one entry; the default types/database.remote.ts is used too",
+        )
+    ]
+    assert config.types == (
+        TypesFile("types/db.ts", "local", "typescript"),
+        TypesFile("types/database.remote.ts", "remote", "typescript"),
+    )
+    # Its keys' mistakes are reported at their own lines.
+    (root / "pgdrift.toml").write_text('[types]\npath = "types/db.ts"\nsource = "prod"\n')
+    config = load_config(root)
+    assert [(p.line, p.message[:30]) for p in config.problems] == [
+        (2, '[[types]] `source` must be "lo'),
+        (0, "`types` must be an array of ta"),
+    ]
+    # No usable entry: the defaults, both of them.
+    assert [t.path for t in config.types] == ["types/database.local.ts", "types/database.remote.ts"]
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ('types = "types/db.ts"\n', 0),
+        ("types = 3\n", 0),
+        ('[types.local]\npath = "types/db.ts"\n', 0),
+        ('[[types]]\npath = "types/db.json"\nsource = "local"\n', 1),
+    ],
+)
+def test_unusable_types_fall_back_to_the_default_files(
+    tmp_path: Path, value: str, line: int
+) -> None:
+    files = {"pgdrift.toml": value, "types/database.local.ts": "", "types/database.remote.ts": ""}
+    config = load_config(write(tmp_path, files))
+    [problem] = config.problems
+    assert problem.line == line
+    assert config.types == (
+        TypesFile("types/database.local.ts", "local", "typescript"),
+        TypesFile("types/database.remote.ts", "remote", "typescript"),
+    )
+
+
+def test_an_empty_types_list_means_no_types_files(tmp_path: Path) -> None:
+    files = {"pgdrift.toml": "types = []\n", "types/database.local.ts": ""}
+    config = load_config(write(tmp_path, files))
+    assert (config.problems, config.types) == ((), ())
+
+
 def test_a_database_url_is_refused_and_never_echoed(tmp_path: Path) -> None:
     secret = "postgresql://postgres:hunter2@db.example.com/postgres"
     root = write(

@@ -27,7 +27,9 @@ EXPECTED_CHECK = REPO / "tests" / "fixtures" / "example_check.txt"
 SCHEMAS = ["public", "graphql_public"]
 
 
-def pgdrift(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def pgdrift(
+    *args: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pgdrift", *map(str, args)],
         cwd=REPO,

@@ -28,7 +28,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pgdrift.checks.finding import Finding, Severity, check, is_severity_selector
+from pgdrift.checks.finding import (
+    Finding,
+    Severity,
+    check,
+    is_severity_selector,
+    severity_selectors,
+)
 from pgdrift.migrations_files import DEFAULT_DB_PORT, read_supabase_config
 from pgdrift.model import Span
 
@@ -425,15 +431,34 @@ class _Loader:
 
     def types(self, table: Mapping[str, Any]) -> tuple[TypesFile, ...]:
         value = table.get("types")
+        defaults = tuple(
+            TypesFile(path, source, "typescript")  # type: ignore[arg-type]
+            for path, source in DEFAULT_TYPES
+            if (self.root / path).is_file()
+        )
         if value is None:
-            return tuple(
-                TypesFile(path, source, "typescript")  # type: ignore[arg-type]
-                for path, source in DEFAULT_TYPES
-                if (self.root / path).is_file()
+            return defaults
+        if isinstance(value, dict) and "path" in value and not _has_tables(value):
+            # `[types]` for `[[types]]`: clearly one entry, so read as one; the
+            # default file of the other source is kept, so its checks still run.
+            self._renumber(("types",))
+            entries = self.types({"types": [value]})
+            given = {t.source for t in entries}
+            kept = tuple(t for t in defaults if t.source not in given)
+            extra = "".join(f"; the default {t.path} is used too" for t in kept)
+            self.report(
+                ("types",),
+                "`types` must be an array of tables: write `[[types]]` (two brackets) "
+                f"before each types file; read as one entry{extra}",
             )
+            return entries + tuple(t for t in kept if t not in entries)
         if not isinstance(value, list):
-            self.report(("types",), "`types` must be an array of tables ([[types]])")
-            return ()
+            self.report(
+                ("types",),
+                f"`types` must be an array of tables ([[types]]), not {_kind(value)}; "
+                "the default types files are used",
+            )
+            return defaults
         result: list[TypesFile] = []
         for index, entry in enumerate(value):
             where: tuple[str | int, ...] = ("types", index)
@@ -459,7 +484,18 @@ class _Loader:
                 )
                 continue
             result.append(TypesFile(_normalize_glob(path), source, language))
+        if value and not result:
+            return defaults  # every entry is wrong: the other checks still run
         return tuple(result)
+
+    def _renumber(self, key: tuple[str, ...]) -> None:
+        """Lines of a table's keys as those of the first entry of an array of
+        tables: ``[types] path`` is where ``types[0].path`` is looked up."""
+        for found, line in list(self.lines.items()):
+            if found[: len(key)] == key and len(found) > len(key):
+                self.lines.setdefault((*key, 0, *found[len(key) :]), line)
+        if key in self.lines:
+            self.lines.setdefault((*key, 0), self.lines[key])
 
     def boundary(self, table: Mapping[str, Any]) -> Boundary:
         value = self.table(table, "boundary")
@@ -487,11 +523,7 @@ class _Loader:
         for key, level in value.items():
             where = ("severity", key)
             if not is_severity_selector(key):
-                self.report(
-                    where,
-                    f"[severity] key `{key}` is not a check code (PGD301), code prefix (PGD3), "
-                    "check name or family",
-                )
+                self.report(where, _unknown_selector(key))
                 continue
             if level not in _SEVERITY_VALUES:
                 self.report(
@@ -501,6 +533,35 @@ class _Loader:
                 continue
             result.append((key, None if level == "off" else Severity(level)))
         return tuple(result)
+
+
+def _has_tables(value: Mapping[str, Any]) -> bool:
+    return any(isinstance(v, dict) for v in value.values())
+
+
+def _unknown_selector(key: str) -> str:
+    """Why ``key`` is no ``[severity]`` key, and the closest one that is."""
+    if re.fullmatch(r"PGD\d{3}", key):
+        message = f"[severity] key `{key}` is not the code of any check"
+    elif re.fullmatch(r"PGD\d{0,2}", key):
+        message = f"[severity] key `{key}` is a code prefix no check has"
+    else:
+        message = (
+            f"[severity] key `{key}` is not a check code (PGD301), code prefix (PGD3), "
+            "check name or family"
+        )
+    known = severity_selectors()
+    if is_severity_selector(key.upper()):
+        close = [key.upper()]
+    elif is_severity_selector(key.lower()):
+        close = [key.lower()]
+    elif re.fullmatch(r"PGD\d?", key):
+        close = []  # a family prefix: every other one is as close
+    else:
+        # Codes differ by a digit or two: only a close code is a likely typo.
+        cutoff = 0.8 if key.upper().startswith("PGD") else 0.6
+        close = difflib.get_close_matches(key, known, n=1, cutoff=cutoff)
+    return f"{message}; did you mean `{close[0]}`?" if close else message
 
 
 def _scope(where: tuple[str | int, ...]) -> str:
@@ -729,8 +790,10 @@ INVALID_CONFIGURATION = check(
     ## What it does
     Reports each mistake in `pgdrift.toml`, `[tool.pgdrift]` in
     `pyproject.toml` or `supabase/config.toml` at its line: invalid TOML,
-    unknown keys (with the closest known key), values of the wrong type, a
-    database URL where an environment variable's name belongs.
+    unknown keys (with the closest known key), `[severity]` keys that name
+    no check (`PGD999`), values of the wrong type (`[types]` where
+    `[[types]]` belongs: a single table is read as one entry), a database
+    URL where an environment variable's name belongs.
 
     ## Why
     A misspelt key is otherwise silently ignored and its default used: the

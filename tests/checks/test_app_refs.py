@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from carets import actual_findings, expected_findings
 
-from pgdrift.checks.app_refs import check_app_references, run, suggestions
+from pgdrift.checks.app_refs import Supplement, check_app_references, run, suggestions
 from pgdrift.checks.engine import CheckContext, run_checks
 from pgdrift.checks.files import DiskReader, walk_files
 from pgdrift.checks.finding import Finding, Severity
@@ -26,6 +26,7 @@ from pgdrift.model import Schema
 from pgdrift.project import Project
 from pgdrift.sources.catalog import introspect_url
 from pgdrift.sources.typefile import read_types_text
+from pgdrift.typegen.python import render_python
 from pgdrift.typegen.typescript import render_typescript
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "app_refs"
@@ -55,8 +56,20 @@ def types_schema(catalog_schema: Schema) -> Schema:
     return read.schema
 
 
-def check(root: Path, schema: Schema) -> list[Finding]:
-    return check_app_references(walk_files(root, SUFFIXES), schema, DiskReader())
+@pytest.fixture(scope="module")
+def python_types_schema(catalog_schema: Schema) -> Schema:
+    """The schema as generated Python types describe it: no functions, no foreign keys."""
+    text = render_python(catalog_schema, ["public", "app"])
+    read = read_types_text(text, "app/db_types.py", "python", names_hint=catalog_schema)
+    assert read.problems == ()
+    assert read.schema.functions == () and read.schema.foreign_keys == ()
+    return read.schema
+
+
+def check(root: Path, schema: Schema, supplement: Supplement | None = None) -> list[Finding]:
+    return check_app_references(
+        walk_files(root, SUFFIXES), schema, DiskReader(), supplement=supplement
+    )
 
 
 def test_clean_services_have_no_findings(catalog_schema: Schema, types_schema: Schema) -> None:
@@ -309,3 +322,147 @@ def test_options_built_elsewhere_are_not_guessed(catalog_schema: Schema, tmp_pat
     )
     [finding] = check_app_references([source], catalog_schema, DiskReader())
     assert (finding.code, finding.span.start_line) == ("PGD502", 3)
+
+
+# --- Python types: functions and foreign keys from the migrations ----------------------
+
+
+def test_python_types_take_functions_and_keys_from_the_migrations(
+    catalog_schema: Schema, python_types_schema: Schema
+) -> None:
+    supplement = Supplement(catalog_schema)
+    assert check(FIXTURES / "clean", python_types_schema, supplement) == []
+    root = FIXTURES / "typos"
+    findings = check(root, python_types_schema, supplement)
+    assert actual_findings(findings, root, ("PGD5",)) == expected_findings(root)
+    function = by_name(findings, root, "src/typos.ts", 42)
+    assert function.message == (
+        "`search_post` is not a function of schemas `public`, `app` in the migrations; "
+        "did you mean `search_posts`?"
+    )
+    argument = by_name(findings, root, "src/typos.ts", 44)
+    assert argument.message.endswith(
+        "has no argument `limit` in the migrations; did you mean `lim`?"
+    )
+    unrelated = by_name(findings, root, "src/typos.ts", 17)
+    assert "have no relationship in the migrations" in unrelated.message
+    column = by_name(findings, root, "src/typos.ts", 28)
+    assert column.message.startswith(
+        "`autor_id` is not a column of table `public.posts` in the schema"
+    )
+
+
+def test_python_types_alone_never_call_a_function_unknown(python_types_schema: Schema) -> None:
+    # Nothing lists the functions: rpc names and arguments are not judged at all.
+    root = FIXTURES / "typos"
+    findings = check(root, python_types_schema, Supplement(None))
+    codes = {f.code for f in findings}
+    assert "PGD503" not in codes
+    assert "PGD502" in codes and "PGD501" in codes
+    # Embeds of existing tables cannot be judged without foreign keys.
+    assert not [f for f in findings if f.code == "PGD504" and "no relationship" in f.message]
+
+
+def python_project(tmp_path: Path, catalog_schema: Schema, *, migrations: bool = True) -> Path:
+    root = tmp_path / "py"
+    (root / "app").mkdir(parents=True)
+    (root / "pgdrift.toml").write_text(
+        'schemas = ["public", "app"]\n\n[[types]]\npath = "app/db_types.py"\nsource = "local"\n'
+    )
+    (root / "app/db_types.py").write_text(render_python(catalog_schema, ["public", "app"]))
+    if migrations:
+        folder = root / "supabase/migrations"
+        folder.mkdir(parents=True)
+        shutil.copy(FIXTURES / "schema.sql", folder / "20240101000000_init.sql")
+    (root / "app/notes.py").write_text(
+        "def notes(client):\n"
+        '    client.rpc("search_posts", {"query": "pg"}).execute()\n'
+        '    client.rpc("increment_views", {"row_id": 1}).execute()\n'
+        '    client.table("posts").select("id, comments(body), author:profiles!author_id(username)").execute()\n'
+        '    client.rpc("serch_posts", {"query": "pg"}).execute()\n'
+        '    client.table("posts").select("id, audit_log(message)").execute()\n'
+    )
+    return root.resolve()
+
+
+def test_a_python_project_checks_rpc_and_embeds_against_the_migrations(
+    tmp_path: Path, catalog_schema: Schema
+) -> None:
+    root = python_project(tmp_path, catalog_schema)
+    # Without a database: the static model of the migrations.
+    ctx = CheckContext(Project.load(root), use_db=False)
+    findings = run(ctx)
+    assert [(f.code, f.span.start_line, f.span.start_col, f.span.end_col) for f in findings] == [
+        ("PGD503", 4, 16, 27),
+        ("PGD504", 5, 38, 47),
+    ]
+    assert findings[0].message == (
+        "`serch_posts` is not a function of schemas `public`, `app` in the migrations; "
+        "did you mean `search_posts`?"
+    )
+    assert "have no relationship in the migrations" in findings[1].message
+    assert ctx.notes == []
+    # Findings are kept by the migrations they were checked against too.
+    migration = root / "supabase/migrations/20240201000000_drop.sql"
+    migration.write_text("drop function public.increment_views(bigint, int);\n")
+    again = run(CheckContext(Project.load(root), use_db=False))
+    assert [(f.code, f.span.start_line) for f in again] == [
+        ("PGD503", 2),
+        ("PGD503", 4),
+        ("PGD504", 5),
+    ]
+
+
+def test_a_python_project_without_migrations_leaves_rpc_alone(
+    tmp_path: Path, catalog_schema: Schema
+) -> None:
+    root = python_project(tmp_path, catalog_schema, migrations=False)
+    ctx = CheckContext(Project.load(root), use_db=False)
+    assert run(ctx) == []
+    assert ctx.notes == [
+        "app/db_types.py lists no functions or relationships and the migrations could not be "
+        "read: rpc calls and embedded relations in code not checked"
+    ]
+
+
+# --- which receivers are Supabase clients ----------------------------------------------
+
+
+def test_receivers_are_judged_by_what_the_file_shows(catalog_schema: Schema) -> None:
+    # knex, kysely, drizzle, PySpark, TinyDB, ibis and PyPika objects are ignored;
+    # clients made by Supabase factories, or typed as one, are checked even
+    # when no query method follows `.from`.
+    root = FIXTURES / "receivers"
+    findings = check(root, catalog_schema)
+    expected = expected_findings(root)
+    assert actual_findings(findings, root, ("PGD5",)) == expected
+    assert len(findings) == len(expected)
+    others = {"src/knex_report.ts", "app/other_libs.py"}
+    assert not [f for f in findings if Path(f.span.path).relative_to(root).as_posix() in others]
+
+
+def test_a_knex_receiver_stays_silent(catalog_schema: Schema, tmp_path: Path) -> None:
+    source = tmp_path / "report.ts"
+    source.write_text(
+        'import knex from "knex"\n'
+        'const sql = knex({ client: "pg" })\n'
+        'export const accounts = () => sql.from("accounts").select("id", "email")\n'
+        'export const profiles = (supabase: any) => supabase.from("profilez").select("id")\n'
+    )
+    [finding] = check_app_references([source], catalog_schema, DiskReader())
+    assert (finding.code, finding.span.start_line, finding.span.start_col) == ("PGD501", 3, 58)
+
+
+# --- query builders kept in variables --------------------------------------------------
+
+
+def test_builders_kept_in_variables_are_checked(catalog_schema: Schema) -> None:
+    root = FIXTURES / "builders"
+    findings = check(root, catalog_schema)
+    expected = expected_findings(root)
+    assert actual_findings(findings, root, ("PGD5",)) == expected
+    assert len(findings) == len(expected)  # each name once, however many variables
+    [order] = [f for f in findings if f.span.start_line == 10 and f.span.path.endswith(".ts")]
+    assert order.message == (
+        "`titel` is not a column of table `public.posts` in the schema; did you mean `title`?"
+    )

@@ -8,6 +8,9 @@ import pytest
 
 from pgdrift.checks.app_refs_py import _chains_ast, _chains_parso, chains_in_py
 from pgdrift.checks.app_refs_syntax import (
+    OTHER,
+    SUPABASE,
+    UNKNOWN,
     Arr,
     Chain,
     Embed,
@@ -205,6 +208,48 @@ def test_ts_files_without_calls_are_not_parsed() -> None:
     assert chains_in_ts("a.ts", "import { from } from 'rxjs'; from([1]);") == []
 
 
+def test_ts_receivers_are_judged_from_their_bindings() -> None:
+    text = (
+        'import * as sb from "@supabase/supabase-js";\n'
+        'const { createClient } = require("@supabase/supabase-js");\n'
+        'import { Pool } from "pg";\n'
+        'const a = sb.createClient("u", "k");\n'
+        'const b = createClient("u", "k");\n'
+        "const pool = new Pool();\n"
+        "const alias = pool;\n"
+        "function f(c: SupabaseClient<DB>, d) {\n"
+        '  a.from("t"); b.from("t"); c.from("t"); d.from("t");\n'
+        '  pool.from("t"); alias.from("t"); a.storage.from("t");\n'
+        "}\n"
+    )
+    assert [(c.receiver, c.client) for c in chains_in_ts("a.ts", text)] == [
+        ("a", SUPABASE),
+        ("b", SUPABASE),
+        ("c", SUPABASE),
+        ("d", UNKNOWN),
+        ("pool", OTHER),
+        ("alias", OTHER),
+        ("a.storage", UNKNOWN),
+    ]
+
+
+def test_ts_calls_on_a_builder_variable_join_its_chain() -> None:
+    text = (
+        "let q = supabase.from('t').select('a');\n"
+        "q = q.eq('b', 1);\n"
+        "q.order('c');\n"
+        "let r = supabase.from('t');\n"
+        "r = something(r);\n"
+        "r.eq('d', 1);\n"
+    )
+    first, second = chains_in_ts("a.ts", text)
+    assert [s.method for s in first.steps] == ["select", "eq", "order"]
+    column = first.steps[2].args[0]
+    assert isinstance(column, Literal)
+    assert (column.span().start_line, column.span().start_col) == (2, 9)
+    assert second.steps == ()
+
+
 # --- Python ----------------------------------------------------------------------------
 
 
@@ -302,3 +347,46 @@ def test_py_strings_with_comments_between_parts() -> None:
     span = select.span(4, 10)
     assert (span.start_line, span.start_col, span.end_line, span.end_col) == (2, 6, 2, 12)
     assert _summary([chain]) == _summary(_chains_parso("a.py", text))
+
+
+def test_py_receivers_are_judged_from_their_bindings() -> None:
+    text = (
+        "from typing import Optional\n"
+        "import supabase\n"
+        "from supabase import AsyncClient\n"
+        "import duckdb\n"
+        "a = supabase.create_client('u', 'k')\n"
+        "con = duckdb.connect()\n"
+        "async def f(b: Optional[AsyncClient], c: AsyncClient | None, d):\n"
+        "    a.table('t'); b.table('t'); c.table('t'); d.table('t'); con.table('t')\n"
+        "    supabase.table('t')\n"
+    )
+    assert [(c.receiver, c.client) for c in chains_in_py("a.py", text)] == [
+        ("a", SUPABASE),
+        ("b", SUPABASE),
+        ("c", SUPABASE),
+        ("d", UNKNOWN),
+        ("con", OTHER),
+        ("supabase", SUPABASE),
+    ]
+
+
+def test_py_calls_on_a_builder_variable_join_its_chain() -> None:
+    text = (
+        "def f(client, other):\n"
+        "    q = client.table('t').select('a')\n"
+        "    q = q.eq('b', 1)\n"
+        "    q.order('c').execute()\n"
+        "    r = client.table('t')\n"
+        "    r = other\n"
+        "    r.eq('d', 1)\n"
+    )
+    first, second = chains_in_py("a.py", text)
+    assert [s.method for s in first.steps] == ["select", "eq", "order", "execute"]
+    column = first.steps[2].args[0]
+    assert isinstance(column, Literal)
+    assert (column.span().start_line, column.span().start_col) == (3, 13)
+    assert second.steps == ()
+    # The chains as written, call by call, are what both parsers read.
+    as_written = sorted(_chains_ast("a.py", text), key=lambda c: c.name.offsets[0])
+    assert [[s.method for s in c.steps] for c in as_written] == [["select"], []]

@@ -145,10 +145,10 @@ def test_cached_values_of_the_wrong_shape_are_ignored(root: Path, garbage: objec
 def test_a_foreign_fingerprint_is_ignored(root: Path) -> None:
     cold = check(root)
     stale = root / ".pgdrift" / "cache" / "stale.pickle"
-    fingerprint, key, (_findings, notes) = pickle.loads(stale.read_bytes())
+    fingerprint, key, (_findings, notes, skipped) = pickle.loads(stale.read_bytes())
     assert fingerprint == code_fingerprint()
     # A cache from another pgdrift, that would hide every stale-types finding:
-    stale.write_bytes(pickle.dumps(("0" * 32, key, ((), notes))))
+    stale.write_bytes(pickle.dumps(("0" * 32, key, ((), notes, skipped))))
     assert check(root).findings == cold.findings
 
 

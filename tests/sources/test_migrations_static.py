@@ -32,6 +32,17 @@ def test_syntax_error_is_reported_at_its_position_and_the_rest_is_modelled() -> 
     assert "," in f.message
 
 
+def test_syntax_error_messages_say_syntax_error_once() -> None:
+    # The parser's own "syntax error at or near" is not prefixed again; its
+    # other messages ("expected ...") are.
+    sql = "create table a (id int);\nalter table a add colum note text;\nalter table a add;\n"
+    _, findings = build_schema([("x.sql", sql)])
+    assert [f.message for f in findings] == [
+        'syntax error at or near "text"',
+        'syntax error: expected an identifier at or near ";"',
+    ]
+
+
 def test_syntax_error_in_one_file_does_not_stop_later_files() -> None:
     files = [
         ("001.sql", "create table a (id int primary key);"),

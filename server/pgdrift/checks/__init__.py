@@ -25,7 +25,7 @@ from pgdrift.checks.finding import (
     registered_rules,
     sort_key,
 )
-from pgdrift.checks.suppress import Suppression, apply_suppressions
+from pgdrift.checks.suppress import Suppression, Unchecked, apply_suppressions
 
 #: Modules that declare checks with ``@check``; add new ones here.
 RULE_MODULES: tuple[str, ...] = (
@@ -52,19 +52,22 @@ def finalize(
     overrides: Mapping[str, Severity | None],
     suppressions: Iterable[Suppression] = (),
     ran: Callable[[str], bool] = lambda code: True,
+    unchecked: Iterable[Unchecked] = (),
 ) -> list[Finding]:
     """Findings as users see them: re-levelled, suppressed, sorted.
 
     ``suppressions`` come from :func:`pgdrift.checks.suppress.suppressions_in`
     over the files that were checked; ``ran(code)`` says whether the check
-    behind a code ran, so suppressions for checks that did not run are not
-    reported as unused.
+    behind a code ran at all, ``unchecked`` where checks did not run (see
+    :class:`~pgdrift.checks.suppress.Unchecked`), so suppressions for checks
+    that did not run are not reported as unused.
     """
     levelled = apply_severity(findings, overrides)
     kept = apply_suppressions(
         levelled,
         suppressions,
         lambda code: ran(code) and is_enabled(code, overrides),
+        unchecked,
     )
     # PGD001 findings are new: they obey [severity] too.
     return sorted(apply_severity(kept, overrides), key=sort_key)
@@ -77,6 +80,7 @@ __all__ = [
     "Rule",
     "Severity",
     "TextEdit",
+    "Unchecked",
     "all_rules",
     "apply_severity",
     "finalize",

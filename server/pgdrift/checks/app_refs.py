@@ -6,7 +6,9 @@ at run time: ``supabase.from('profiles').select('id, author:users(name)')``,
 names against the schema the code compiles against (the local types file,
 else what the migrations build), as a compiler would: each unknown name is
 reported at its exact range inside the string, with close names as
-suggestions and a fix when exactly one is a good match.
+suggestions and a fix when exactly one is a good match. Generated Python
+types list no functions and no relationships: those then come from what the
+migrations build (:class:`Supplement`).
 
 Only literal strings are read (see :mod:`app_refs_ts`, :mod:`app_refs_py`),
 and unknown names are reported only where PostgREST would certainly fail:
@@ -29,6 +31,8 @@ from pgdrift.checks.app_refs_py import QUERY_HINT as PY_QUERY_HINT
 from pgdrift.checks.app_refs_py import SOURCE_SUFFIXES as PY_SUFFIXES
 from pgdrift.checks.app_refs_syntax import (
     JOIN_TYPES,
+    OTHER,
+    SUPABASE,
     Arg,
     Arr,
     Call,
@@ -71,10 +75,19 @@ UNKNOWN_TABLE = check(
     view of that name exists in the schemas the project generates types
     for (`schemas`, or `.schema('…')` on the call). Names are checked
     against the local types file when there is one, else against what the
-    migrations build. Only string literals are checked; calls whose
-    receiver is not a Supabase client (`Array.from('abc')`,
-    `supabase.storage.from('avatars')`) are ignored. The fix replaces the
-    name when exactly one existing name is a close match.
+    migrations build (replayed, or with `--no-db` pgdrift's static model
+    of them). Only string literals are checked, and only on Supabase
+    clients: receivers the file shows to be one (made by `createClient`
+    or another factory of an `@supabase/*` module or of a module whose
+    name says `supabase`, typed `SupabaseClient`, imported from such a
+    module), or receivers named like `supabase` or followed by calls
+    only a query builder has (`.select`, `.insert`, …). Receivers the file shows to belong to
+    another library (made by, typed as or imported from knex, kysely,
+    drizzle, pg, PySpark, TinyDB, ibis, PyPika, …) are ignored, and so,
+    in a file that imports such a query builder and nothing of Supabase,
+    are receivers the file does not bind; so are `Array.from('abc')` and
+    `supabase.storage.from('avatars')`. The fix replaces the name when
+    exactly one existing name is a close match.
 
     ## Why
     PostgREST resolves the name only when the request runs: a typo, or a
@@ -107,7 +120,11 @@ UNKNOWN_COLUMN = check(
     columns of filters and ordering (`.eq('col', …)`, `.in`, `.match({…})`,
     `.order('col')`, `.or('a.eq.1,b.is.null')`, `rel.col` on embedded
     relations). Computed fields (functions taking the row) count as
-    columns where PostgREST reads them.
+    columns where PostgREST reads them. Calls on a variable holding a
+    query builder (`let query = supabase.from('t').select(…)`, then
+    `query = query.eq('col', …)`, `query.order('col')`) are checked
+    against its table too, when every assignment to the variable in its
+    scope is a query of that same table or calls on the variable itself.
 
     ## Why
     A misspelt or dropped column makes PostgREST answer `column does not
@@ -138,6 +155,9 @@ UNKNOWN_FUNCTION = check(
     of the arguments object that names no argument of the function (of
     any overload). Arguments with defaults may be left out; functions
     taking a single unnamed argument (a raw JSON body) are not checked.
+    Generated Python types list no functions: a project whose local types
+    are Python has its calls checked against what the migrations build,
+    and not at all when the migrations cannot be read.
 
     ## Why
     PostgREST picks the function by its name and argument names: an
@@ -168,7 +188,8 @@ UNKNOWN_RELATIONSHIP = check(
     direction, through views, or through a junction table), nor a foreign
     key or foreign-key column naming such a relationship; two tables with
     no foreign key between them; and a `!hint` that names no foreign key,
-    column or table at all.
+    column or table at all. Generated Python types have no relationships:
+    the foreign keys then come from what the migrations build.
 
     ## Why
     PostgREST joins embedded resources along foreign keys it finds in the
@@ -204,21 +225,43 @@ class Link:
     via: Relation | None = None
 
 
-class SchemaIndex:
-    """Name lookups over one :class:`Schema`, built once per check run."""
+@dataclass(frozen=True, slots=True)
+class Supplement:
+    """Functions and foreign keys for a schema that cannot list them (generated Python
+    types have neither): those of ``schema`` (what the migrations build), named
+    ``source`` in messages. With ``schema`` None nothing tells: rpc calls are not
+    checked, and embeds only as far as relation names go."""
 
-    def __init__(self, schema: Schema) -> None:
+    schema: Schema | None
+    source: str = "the migrations"
+
+
+class SchemaIndex:
+    """Name lookups over one :class:`Schema`, built once per check run.
+
+    Relations and columns come from ``schema``; functions and foreign keys too,
+    unless a ``supplement`` is given for a schema that cannot list them.
+    """
+
+    def __init__(self, schema: Schema, supplement: Supplement | None = None) -> None:
         self.schema = schema
         self.schemas = schema.schemas or tuple(dict.fromkeys(r.schema for r in schema.relations))
         self._relations: dict[str, dict[str, Relation]] = defaultdict(dict)
         for rel in schema.relations:
             self._relations[rel.schema][rel.name] = rel
+        facts: Schema | None = schema if supplement is None else supplement.schema
+        #: Whether the functions are known (a Python types file alone has none).
+        self.knows_functions = facts is not None
+        #: The schema view lineage is read from (the main one may not have it).
+        self._lineage = facts or schema
+        functions = facts.functions if facts is not None else ()
+        self.foreign_keys = facts.foreign_keys if facts is not None else ()
         self._functions: dict[tuple[str, str], list[Function]] = defaultdict(list)
-        for fn in schema.functions:
+        for fn in functions:
             self._functions[(fn.schema, fn.name)].append(fn)
-        self.fk_names = frozenset(fk.name for fk in schema.foreign_keys)
+        self.fk_names = frozenset(fk.name for fk in self.foreign_keys)
         self.fk_columns = frozenset(
-            c for fk in schema.foreign_keys for c in (*fk.columns, *fk.referenced_columns)
+            c for fk in self.foreign_keys for c in (*fk.columns, *fk.referenced_columns)
         )
         self._links: dict[tuple[str, str], list[Link]] | None = None
         self._readable: dict[tuple[str, str], frozenset[str]] = {}
@@ -284,7 +327,7 @@ class SchemaIndex:
             return result
 
         by_table: dict[tuple[str, str], list[ForeignKey]] = defaultdict(list)
-        for fk in self.schema.foreign_keys:
+        for fk in self.foreign_keys:
             by_table[(fk.schema, fk.table)].append(fk)
             names = frozenset({fk.name, *fk.columns, *fk.referenced_columns})
             referencing = sides(fk.schema, fk.table, fk.columns)
@@ -320,9 +363,12 @@ class SchemaIndex:
         """For each table, the views showing its columns (by their column lineage),
         with base column → view column."""
         result: dict[tuple[str, str], list[tuple[Relation, dict[str, str]]]] = defaultdict(list)
-        for rel in self.schema.relations:
+        for lineage in self._lineage.relations:
+            rel = self.relation(lineage.schema, lineage.name)
+            if rel is None:
+                continue
             per_base: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-            for source in rel.column_sources:
+            for source in lineage.column_sources:
                 per_base[(source.schema, source.table)].setdefault(
                     source.base_column, source.column
                 )
@@ -450,14 +496,17 @@ _REFERENCED_TABLE = ("referencedTable", "foreignTable", "referenceTable")
 _LAST_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*$")
 
 
-def _is_excluded_receiver(receiver: str) -> bool:
-    """Receivers that have a ``from`` of their own: ``Array``, ``Buffer``, storage buckets."""
+def _is_excluded_receiver(receiver: str, client: str) -> bool:
+    """Receivers that have a ``from`` of their own: ``Array``, ``Buffer``, storage buckets
+    (classes only when the file does not show the receiver to be a Supabase client)."""
     match = _LAST_NAME.search(receiver)
     if match is None:
         return False
     last = match[1]
     if "storage" in last.lower():  # supabase.storage.from('bucket')
         return True
+    if client == SUPABASE:
+        return False
     # Array.from, Buffer.from, Observable.from, Readable.from: classes, not clients
     return receiver.strip() == last and last[:1].isupper() and "supabase" not in last.lower()
 
@@ -470,12 +519,17 @@ class _Target:
     relation: Relation | None
     readable: frozenset[str] | None
     writable: frozenset[str] | None
+    #: Where the column names come from, for messages.
+    source: str
 
 
 @dataclass
 class _Checker:
     index: SchemaIndex
+    #: Where relations and columns come from, for messages.
     source: str
+    #: Where functions and foreign keys come from, for messages.
+    facts_source: str
     findings: list[Finding] = field(default_factory=list)
 
     def report(
@@ -491,14 +545,17 @@ class _Checker:
     # --- the head of a chain -----------------------------------------------------------
 
     def chain(self, chain: Chain) -> None:
-        if _is_excluded_receiver(chain.receiver):
+        if chain.client == OTHER:
+            return  # knex, PySpark, …: the file shows it is not a Supabase client
+        if _is_excluded_receiver(chain.receiver, chain.client):
             return
         schema_name = chain.schema.value if chain.schema is not None else None
         if schema_name is not None and schema_name not in self.index.schemas:
             return  # a schema the types do not describe: nothing to check against
         schemas = self.index.search_path(schema_name)
         evidence = (
-            "supabase" in chain.receiver.lower()
+            chain.client == SUPABASE
+            or "supabase" in chain.receiver.lower()
             or chain.schema is not None
             or any(
                 s.method in (_FROM_EVIDENCE if chain.kind == "from" else _RPC_EVIDENCE)
@@ -545,16 +602,20 @@ class _Checker:
             rel,
             self.index.readable(rel),
             frozenset(c.name for c in rel.columns),
+            self.source,
         )
 
     def rpc(self, chain: Chain, schemas: tuple[str, ...], evidence: bool) -> _Target | None:
+        if not self.index.knows_functions:
+            return None  # nothing lists the functions: nothing to check against
         name = chain.name.value
         overloads = self.index.functions(schemas, name)
         if not overloads:
             if evidence:
+                where = _schemas_phrase(schemas)
                 self.report(
                     UNKNOWN_FUNCTION,
-                    f"`{name}` is not a function of {_schemas_phrase(schemas)} in {self.source}",
+                    f"`{name}` is not a function of {where} in {self.facts_source}",
                     chain.name,
                     Name(name, 0, len(name)),
                     self.index.function_names(schemas),
@@ -571,7 +632,7 @@ class _Checker:
                 if key.value not in allowed:
                     self.report(
                         UNKNOWN_FUNCTION,
-                        f"{label} has no argument `{key.value}` in {self.source}",
+                        f"{label} has no argument `{key.value}` in {self.facts_source}",
                         key,
                         Name(key.value, 0, len(key.value)),
                         allowed,
@@ -585,13 +646,14 @@ class _Checker:
                     rel,
                     self.index.readable(rel),
                     None,
+                    self.source,
                 )
         outputs = [
             frozenset(a.name for a in f.args if a.mode in ("table", "out", "inout"))
             for f in overloads
         ]
         if all(outputs) and len(set(outputs)) == 1:
-            return _Target(f"the result of {label}", None, outputs[0], None)
+            return _Target(f"the result of {label}", None, outputs[0], None, self.facts_source)
         return None
 
     # --- the steps after it ------------------------------------------------------------
@@ -636,7 +698,7 @@ class _Checker:
                 self.findings.append(
                     UNKNOWN_RELATIONSHIP.finding(
                         f"{target.label} and {_kind(same_name)} `{same_name.schema}.{name}` have "
-                        f"no relationship in {self.source}: no foreign key joins them, directly "
+                        f"no relationship in {self.facts_source}: no foreign key joins them, directly "
                         f"or through a junction table",
                         literal.span(item.name.start, item.name.end),
                     )
@@ -654,7 +716,7 @@ class _Checker:
             candidates.update(c for link in links for c in link.source_columns)
             self.report(
                 UNKNOWN_RELATIONSHIP,
-                f"`{name}` is not a table or view related to {target.label} in {self.source}",
+                f"`{name}` is not a table or view related to {target.label} in {self.facts_source}",
                 literal,
                 item.name,
                 candidates or self.index.relation_names((source.schema,)),
@@ -696,7 +758,7 @@ class _Checker:
                 UNKNOWN_RELATIONSHIP,
                 f"`{hint.text}` names no foreign key, column or table relating "
                 f"{_kind(source)} `{source.schema}.{source.name}` and {_kind(target)} "
-                f"`{target.schema}.{target.name}` in {self.source}",
+                f"`{target.schema}.{target.name}` in {self.facts_source}",
                 literal,
                 hint,
                 candidates,
@@ -709,7 +771,7 @@ class _Checker:
             return
         self.report(
             UNKNOWN_COLUMN,
-            f"`{name.text}` is not a column of {target.label} in {self.source}",
+            f"`{name.text}` is not a column of {target.label} in {target.source}",
             literal,
             name,
             allowed,
@@ -820,15 +882,20 @@ def check_app_references(
     source: str = "the schema",
     root: Path | None = None,
     facts: SourceFacts | None = None,
+    supplement: Supplement | None = None,
 ) -> list[Finding]:
     """PGD501 to PGD504 findings (and PGD003 for unreadable files) in ``files``.
 
     ``schema`` is what the code compiles against; ``source`` names it in
-    messages ("the local types `types/database.local.ts`"); ``root``, when
-    given, is what paths in messages are relative to. Files other than
-    TypeScript, JavaScript and Python are ignored.
+    messages ("the local types `types/database.local.ts`"); ``supplement``
+    gives the functions and foreign keys when ``schema`` cannot list them
+    (Python types); ``root``, when given, is what paths in messages are
+    relative to. Files other than TypeScript, JavaScript and Python are ignored.
     """
-    checker = _Checker(SchemaIndex(schema), source)
+    facts_source = source
+    if supplement is not None and supplement.schema is not None:
+        facts_source = supplement.source
+    checker = _Checker(SchemaIndex(schema, supplement), source, facts_source)
     facts = facts or SourceFacts()
     for path in files:
         if path.suffix not in SOURCE_SUFFIXES:
@@ -900,15 +967,22 @@ def run(ctx: CheckContext) -> list[Finding]:
         found = _compiled_schema(ctx)
         if found is None:
             return []
-        schema, source = found
+        schema, source, supplement = found
         computed = check_app_references(
-            pending, schema, project.reader, source=source, root=project.root, facts=project.facts
+            pending,
+            schema,
+            project.reader,
+            source=source,
+            root=project.root,
+            facts=project.facts,
+            supplement=supplement,
         )
         for path in pending:
             by_file[path] = []
         for finding in computed:
             by_file[Path(finding.span.path)].append(finding)
-        if key is not None and source.startswith("the local types"):
+        complete = supplement is None or supplement.schema is not None
+        if key is not None and source.startswith("the local types") and complete:
             results = {(str(p), d): tuple(by_file[p]) for p, d in digests.items()}
             project.store.store(_STORE, key, (source, results))
     return [f for path in app_files for f in by_file.get(path, ())]
@@ -930,6 +1004,9 @@ def _types_key(ctx: CheckContext) -> tuple[object, ...] | None:
         except UnreadableFileError:
             return None  # UTF-16 and the like: read the slow way, every time
         parts.append((types_file.path, types_file.language, digest(text)))
+        if types_file.language == "python":
+            # Functions and foreign keys then come from the migrations.
+            parts.append((ctx.use_db, ctx.inputs_key(migrations=True)))
     return tuple(parts) if len(parts) > 1 else None
 
 
@@ -957,29 +1034,81 @@ def _is_app_code(config: Config, rel: str) -> bool:
     return not matches_any(TEST_GLOBS, rel)
 
 
-def _compiled_schema(ctx: CheckContext) -> tuple[Schema, str] | None:
-    """The schema application code compiles against, and how messages name it."""
+def _compiled_schema(ctx: CheckContext) -> tuple[Schema, str, Supplement | None] | None:
+    """The schema application code compiles against, how messages name it, and
+    where functions and foreign keys come from when it cannot list them."""
     project = ctx.project
+    model = _MigrationsModel(ctx)
     for types_file in project.config.types_files("local"):
         path = project.config.resolve(types_file.path)
         if not project.reader.is_file(path):
             continue
-        schema = _read_types_file(ctx, path, types_file.language)
-        if schema is not None:
-            return schema, f"the local types `{types_file.path}`"
+        if types_file.language != "python":
+            schema = _read_types_file(ctx, path, types_file.language)
+            if schema is not None:
+                return schema, f"the local types `{types_file.path}`", None
+            continue
+        # postgres-meta's Python template has no functions and no relationships:
+        # those come from the migrations (whose names also map class names back).
+        migrations = model.get()
+        schema = _read_types_file(ctx, path, types_file.language, names_hint=migrations)
+        if schema is None:
+            continue
+        if migrations is None:
+            ctx.note(
+                f"{types_file.path} lists no functions or relationships and the migrations "
+                f"could not be read: rpc calls and embedded relations in code not checked"
+            )
+            ctx.skip((UNKNOWN_FUNCTION.code, UNKNOWN_RELATIONSHIP.code))
+        return schema, f"the local types `{types_file.path}`", Supplement(migrations)
     if not project.migrations.files:
         ctx.note(
             "no local types to read and no migrations: table and column names in code not checked"
         )
+        ctx.skip(("PGD5",))
         return None
-    schema = ctx.migrations_schema()
+    schema = model.get()
     if schema is None:
-        ctx.note("table and column names in code not checked: the migrations could not be replayed")
+        ctx.note("table and column names in code not checked: the migrations could not be read")
+        ctx.skip(("PGD5",))
         return None
-    return schema, "the migrations"
+    return schema, "the migrations", None
 
 
-def _read_types_file(ctx: CheckContext, path: Path, language: TypesLanguage) -> Schema | None:
+class _MigrationsModel:
+    """What the migrations build, computed at most once: the replay, else (no database,
+    or a replay that failed) the static model when it has no errors."""
+
+    def __init__(self, ctx: CheckContext) -> None:
+        self.ctx = ctx
+        self._done = False
+        self._schema: Schema | None = None
+
+    def get(self) -> Schema | None:
+        if not self._done:
+            self._done = True
+            self._schema = self._compute()
+        return self._schema
+
+    def _compute(self) -> Schema | None:
+        ctx = self.ctx
+        if not ctx.project.migrations.files:
+            return None
+        if ctx.use_db:
+            shadow = ctx.migrations_schema()
+            if shadow is not None:
+                return shadow
+        from pgdrift.sides import static_schema
+
+        static = static_schema(ctx.project)
+        if static is not None and not static[1]:
+            return static[0]
+        return None
+
+
+def _read_types_file(
+    ctx: CheckContext, path: Path, language: TypesLanguage, *, names_hint: Schema | None = None
+) -> Schema | None:
     """The schema a generated types file describes; None (with a note) when it cannot be
     read whole: a truncated file would make every table after the cut look unknown."""
     from pgdrift.sources.typefile import TypesFileError, read_text, read_types_text
@@ -992,7 +1121,7 @@ def _read_types_file(ctx: CheckContext, path: Path, language: TypesLanguage) -> 
     except TypesFileError as exc:
         ctx.note(f"cannot read {path.name} ({exc}); checking code against the migrations")
         return None
-    read = read_types_text(text, str(path), language)
+    read = read_types_text(text, str(path), language, names_hint=names_hint)
     if read.problems:
         problem = read.problems[0]
         ctx.note(

@@ -145,11 +145,23 @@ class Chain:
     receiver: str
     #: The schema from ``.schema('s')``; None when not given.
     schema: Literal | None
-    #: The calls after the ``.from``/``.rpc`` call, in order; the rpc call's
-    #: own arguments are in ``args``.
+    #: The calls after the ``.from``/``.rpc`` call, in order, then those made
+    #: later on a variable holding the query builder (``query = query.eq(…)``);
+    #: the rpc call's own arguments are in ``args``.
     steps: tuple[Call, ...]
     args: tuple[Arg, ...] = ()
     kwargs: tuple[tuple[str, Arg], ...] = ()
+    #: What the file shows the receiver to be: :data:`SUPABASE` (made by a
+    #: Supabase client factory, typed as a Supabase client, imported from a
+    #: Supabase module), :data:`OTHER` (another library's object: knex,
+    #: PySpark, …), or :data:`UNKNOWN`.
+    client: str = ""
+
+
+#: :attr:`Chain.client` values.
+SUPABASE = "supabase"
+OTHER = "other"
+UNKNOWN = ""
 
 
 def camel_case(name: str) -> str:

@@ -136,6 +136,8 @@ def types_drift(ctx: CheckContext) -> list[Finding]:
                 f"{local.rel} and {remote.rel} were not compared: "
                 f"{(local if local.read.problems else remote).rel} could not be read completely"
             )
+            for types in (local, remote):
+                ctx.skip((TYPES_DRIFT.code,), path=types.path)
             continue
         local_schema, remote_schema = local.read.schema, remote.read.schema
         if remote.entry.language == "python":

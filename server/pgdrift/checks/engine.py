@@ -4,6 +4,10 @@ Each family is a function ``(CheckContext) -> list[Finding]``. A family that
 needs something unavailable (a database that does not answer) records a
 note and returns what it could; it never stops the others. Front ends
 render :attr:`CheckRun.findings` and show :attr:`CheckRun.notes`.
+
+Checks that could not run are recorded too (:meth:`CheckContext.skip`; the
+accessors below do it for what they could not provide): a ``pgdrift-ignore``
+of a check that did not run is not reported as unused.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +24,7 @@ from pgdrift.cache import digest
 from pgdrift.checks import finalize
 from pgdrift.checks.files import UnreadableFileError, walk_files
 from pgdrift.checks.finding import Finding
-from pgdrift.checks.suppress import suppressions_in
+from pgdrift.checks.suppress import Unchecked, suppressions_in
 from pgdrift.model import Schema
 from pgdrift.project import DatabaseName, Project
 
@@ -28,6 +32,14 @@ from pgdrift.project import DatabaseName, Project
 SOURCE_SUFFIXES = frozenset(
     {".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".sql"}
 )
+
+#: The checks that compare against each database (its schema or its migration
+#: history): they do not run when it is unavailable (``--no-db``, no URL, no
+#: answer). PGD405 is also a history check (older than the latest applied).
+DATABASE_CHECKS: Mapping[DatabaseName, tuple[str, ...]] = {
+    "local": ("PGD102", "PGD202", "PGD203", "PGD405", "PGD407", "PGD408", "PGD409"),
+    "remote": ("PGD202", "PGD203", "PGD405", "PGD407", "PGD408", "PGD409"),
+}
 
 
 @dataclass
@@ -40,14 +52,31 @@ class CheckContext:
     #: False with ``--no-db``: no database is contacted, not even a scratch one.
     use_db: bool = True
     notes: list[str] = field(default_factory=list)
-    #: Notes taken while :meth:`cached` computes (to replay them on a cache hit).
-    _recording: list[list[str]] = field(default_factory=list, repr=False)
+    #: Where checks did not run (see :meth:`skip`).
+    unchecked: list[Unchecked] = field(default_factory=list)
+    #: Notes and skips taken while :meth:`cached` computes (replayed on a cache hit).
+    _recording: list[list[str | Unchecked]] = field(default_factory=list, repr=False)
 
     def note(self, message: str) -> None:
         for recording in self._recording:
             recording.append(message)
         if message not in self.notes:
             self.notes.append(message)
+
+    def skip(
+        self, codes: Iterable[str], *, path: Path | str | None = None, after_line: int = -1
+    ) -> None:
+        """Record that the checks ``codes`` (codes or code prefixes) did not run:
+        anywhere, or only in ``path`` after the 0-based ``after_line``.
+        Suppressions of them there are not reported as unused."""
+        item = Unchecked(tuple(codes), None if path is None else str(path), after_line)
+        self._skipped(item)
+
+    def _skipped(self, item: Unchecked) -> None:
+        for recording in self._recording:
+            recording.append(item)
+        if item not in self.unchecked:
+            self.unchecked.append(item)
 
     def cached(self, name: str, key: object, compute: Callable[[], list[Finding]]) -> list[Finding]:
         """``compute()``, or its findings and notes from an earlier run with the same
@@ -57,17 +86,21 @@ class CheckContext:
         hit = store.load(name, key)
         if _is_run_result(hit):
             assert isinstance(hit, tuple)
-            stored: tuple[tuple[Finding, ...], tuple[str, ...]] = hit
+            stored: tuple[tuple[Finding, ...], tuple[str, ...], tuple[Unchecked, ...]] = hit
             for message in stored[1]:
                 self.note(message)
+            for item in stored[2]:
+                self._skipped(item)
             return list(stored[0])
-        recording: list[str] = []
+        recording: list[str | Unchecked] = []
         self._recording.append(recording)
         try:
             findings = compute()
         finally:
             self._recording.pop()  # a stack: nested recordings end first
-        store.store(name, key, (tuple(findings), tuple(recording)))
+        notes = tuple(r for r in recording if isinstance(r, str))
+        skipped = tuple(r for r in recording if isinstance(r, Unchecked))
+        store.store(name, key, (tuple(findings), notes, skipped))
         return findings
 
     def inputs_key(self, *, types: bool = False, migrations: bool = False) -> str:
@@ -115,6 +148,7 @@ class CheckContext:
     def database_schema(self, which: DatabaseName) -> Schema | None:
         """The live local or remote schema, or None with a note when unavailable."""
         if not self.use_db:
+            self.skip(DATABASE_CHECKS[which])
             return None
         from pgdrift.db import DatabaseError  # psycopg: only when a database is used
 
@@ -123,11 +157,13 @@ class CheckContext:
                 f"no {which} database ({self.project.database_env(which)} is not set); "
                 f"checks against it skipped"
             )
+            self.skip(DATABASE_CHECKS[which])
             return None
         try:
             return self.project.database_schema(which)
         except DatabaseError as exc:
             self.note(f"{which} database unavailable, checks against it skipped: {exc}")
+            self.skip(DATABASE_CHECKS[which])
             return None
 
 
@@ -135,11 +171,11 @@ def _is_run_result(value: object) -> bool:
     """Whether a cached value has the shape :meth:`CheckContext.cached` stores."""
     return (
         isinstance(value, tuple)
-        and len(value) == 2
-        and isinstance(value[0], tuple)
-        and isinstance(value[1], tuple)
+        and len(value) == 3
+        and all(isinstance(part, tuple) for part in value)
         and all(isinstance(f, Finding) for f in value[0])
         and all(isinstance(n, str) for n in value[1])
+        and all(isinstance(u, Unchecked) for u in value[2])
     )
 
 
@@ -215,9 +251,9 @@ def run_checks(
         findings: list[Finding] = list(config_findings(project.config))
         # Results (and notes) are put back in family order: the output does
         # not depend on the order families ran in.
-        results: dict[int, tuple[list[Finding], list[str]]] = {}
+        results: dict[int, tuple[list[Finding], list[str | Unchecked]]] = {}
         for index in order:
-            recording: list[str] = []
+            recording: list[str | Unchecked] = []
             ctx._recording.append(recording)
             try:
                 results[index] = (chosen[index](ctx), recording)
@@ -228,12 +264,19 @@ def run_checks(
             found, notes = results[index]
             findings += found
             for message in notes:
-                ctx.note(message)
+                if isinstance(message, str):
+                    ctx.note(message)
+        for which in DATABASE_CHECKS:
+            # Families that need a database ask for it only when they have
+            # something to compare: say what did not run either way.
+            if not use_db or project.database_url(which) is None:
+                ctx.skip(DATABASE_CHECKS[which])
         checked = paths if paths is not None else list(walk_files(project.root, SOURCE_SUFFIXES))
         suppressions = suppressions_in(checked, project.reader)
         project.facts.save()
     overrides = dict(project.config.severity_overrides)
-    return CheckRun(unique(finalize(findings, overrides, suppressions)), ctx.notes)
+    kept = finalize(findings, overrides, suppressions, unchecked=ctx.unchecked)
+    return CheckRun(unique(kept), ctx.notes)
 
 
 def unique(findings: Iterable[Finding]) -> list[Finding]:

@@ -27,7 +27,7 @@ __all__ = ["SourceFacts"]
 
 _STORE = "facts"
 #: Bump when an encoding below changes (the code fingerprint also covers it).
-_VERSION = 1
+_VERSION = 2
 #: Entries not used by the last run are kept up to this many, for runs over a few paths.
 _KEEP = 50_000
 
@@ -276,6 +276,7 @@ def _enc_chain(chain: Chain) -> object:
         tuple(_enc_call(s) for s in chain.steps),
         tuple(_enc_arg(a) for a in chain.args),
         tuple((k, _enc_arg(v)) for k, v in chain.kwargs),
+        chain.client,
     )
 
 
@@ -308,7 +309,7 @@ class _Decoder:
         return tuple((k, self.arg(v)) for k, v in data)
 
     def chain(self, data: Any) -> Chain:
-        kind, name, receiver, schema, steps, args, kwargs = data
+        kind, name, receiver, schema, steps, args, kwargs, client = data
         return Chain(
             kind,
             self.literal(name),
@@ -317,6 +318,7 @@ class _Decoder:
             tuple(self.call(s) for s in steps),
             tuple(self.arg(a) for a in args),
             self.kwargs(kwargs),
+            client,
         )
 
 

@@ -128,11 +128,19 @@ def rule_for(code: str) -> Rule | None:
 
 
 def is_severity_selector(key: str) -> bool:
-    """Whether ``key`` may appear in ``[severity]``: a code, a code prefix
-    (``PGD3``), a family name or a check name."""
+    """Whether ``key`` may appear in ``[severity]``: the code of a check, a code
+    prefix some check has (``PGD3``), a family name or a check name."""
     if key in FAMILIES or any(r.name == key for r in _REGISTRY.values()):
         return True
-    return re.fullmatch(r"PGD\d{0,3}", key) is not None
+    if re.fullmatch(r"PGD\d{0,3}", key) is None:
+        return False
+    return any(code.startswith(key) for code in _REGISTRY)
+
+
+def severity_selectors() -> list[str]:
+    """Every code, check name and family name: what ``[severity]`` keys may be
+    (code prefixes aside)."""
+    return [*_REGISTRY, *(r.name for r in _REGISTRY.values()), *FAMILIES]
 
 
 def severity_override(

@@ -513,11 +513,31 @@ def _failures(ctx: CheckContext, found: MigrationSet, files: Sequence[_File]) ->
     if replayed:
         # Postgres accepted everything before the failure, and what comes
         # after it may be its consequence: static findings would only add noise.
+        if failure is not None:
+            codes = (MIGRATION_FAILS.code, SYNTAX_ERROR.code, UNKNOWN_REFERENCE.code)
+            _not_checked_after(ctx, codes, str(failure.file.path), failure.line - 1, files)
         return findings
+    ctx.skip((MIGRATION_FAILS.code,))  # only the replay finds failures
     static = _static_model(ctx, found, readable)
     texts = {f.path: (f.text or "").removeprefix("\ufeff") for f in readable}
     findings += _static_findings(static, texts)
+    blind = next((item for item in static if item.code == "migration-unmodelled"), None)
+    if blind is not None:  # see _static_findings
+        span = blind.span
+        _not_checked_after(ctx, (UNKNOWN_REFERENCE.code,), span.path, span.end_line, files)
     return findings
+
+
+def _not_checked_after(
+    ctx: CheckContext, codes: tuple[str, ...], path: str, line: int, files: Sequence[_File]
+) -> None:
+    """Record that ``codes`` were not checked after ``line`` of ``path`` and in the
+    files after it: suppressions there are not reported as unused."""
+    ctx.skip(codes, path=path, after_line=line)
+    paths = [f.path for f in files]
+    if path in paths:
+        for later in paths[paths.index(path) + 1 :]:
+            ctx.skip(codes, path=later)
 
 
 def _replay(ctx: CheckContext) -> tuple[bool, MigrationFailed | None]:
@@ -602,6 +622,7 @@ def _static_model(
     model = static_model(ctx.project)
     if isinstance(model, Exception):  # a bug in the model must not stop the other checks
         ctx.note(f"static analysis of the migrations failed ({type(model).__name__}: {model})")
+        ctx.skip((SYNTAX_ERROR.code, UNKNOWN_REFERENCE.code))
         return []
     if model is None:
         return []
@@ -672,6 +693,10 @@ def _named(span: Span, message: str, text: str) -> Span | None:
 
 # --- history ---------------------------------------------------------------------------
 
+#: What is checked against a database's migration history (PGD405: a file older
+#: than the latest applied version).
+_HISTORY_CHECKS = ("PGD405", "PGD407", "PGD408", "PGD409")
+
 
 def _history(
     ctx: CheckContext, which: DatabaseName, found: MigrationSet, files: Sequence[_File]
@@ -689,11 +714,13 @@ def _history(
             f"no {which} database ({project.database_env(which)} is not set); "
             f"checks against it skipped"
         )
+        ctx.skip(_HISTORY_CHECKS)
         return []
     try:
         history = read_history(url)
     except DatabaseError as exc:
         ctx.note(f"{which} database unavailable, checks against it skipped: {exc}")
+        ctx.skip(_HISTORY_CHECKS)
         return []
     if history is None:
         if not found.is_supabase:
@@ -702,6 +729,7 @@ def _history(
             f"{which} database has no migration history (supabase_migrations.schema_migrations); "
             "pending and edited migrations not checked against it"
         )
+        ctx.skip(_HISTORY_CHECKS)
         return []
     applied = {row.version: row for row in history}
     latest = max(applied, default=None)

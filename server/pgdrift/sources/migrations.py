@@ -53,7 +53,7 @@ __all__ = [
 Severity = Literal["error", "warning", "info"]
 
 #: Bump when the parsed form changes: old cache entries are then ignored.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 #: Replay snapshots are kept every this many files.
 CHECKPOINT_EVERY = 16
 #: Files per task for a parse worker: small, so the replay starts early and
@@ -155,7 +155,9 @@ def parse_file(text: str) -> ParsedFile:
             problems.append(
                 (
                     "migration-syntax-error",
-                    f"syntax error: {exc.message}",
+                    exc.message
+                    if exc.message.startswith("syntax error")
+                    else f"syntax error: {exc.message}",
                     _offset_loc(p, exc.offset),
                     "error",
                 )
