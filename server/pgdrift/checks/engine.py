@@ -131,7 +131,10 @@ class CheckContext:
         family reports it as a finding at its file and line.
         """
         if not self.use_db:
-            self.note("--no-db: migrations were not replayed; checks against them skipped")
+            self.note(
+                "--no-db: migrations were not replayed; checks that need the replay "
+                "use pgdrift's static model of them, or are skipped"
+            )
             return None
         from pgdrift.db import DatabaseError
         from pgdrift.embedded import EmbeddedPostgresError
