@@ -132,7 +132,7 @@ class TConst(T):
 
 
 class TVar(T):
-    __slots__ = ("name", "origin", "refname", "rte_text")
+    __slots__ = ("entry", "name", "origin", "refname", "rte_text")
 
     def __init__(
         self,
@@ -141,21 +141,25 @@ class TVar(T):
         type_: PgType,
         mods: tuple[str, ...],
         origin: tuple[str, str, str] | None,
+        entry: RangeEntry | None = None,
     ) -> None:
         self.name = name
         self.refname = refname
         self.type = type_
         self.mods = mods
         self.origin = origin
+        #: The range-table entry the column belongs to: the printer names it.
+        self.entry = entry
 
 
 class TWholeRow(T):
-    __slots__ = ("refname",)
+    __slots__ = ("entry", "refname")
 
-    def __init__(self, refname: str, type_: PgType) -> None:
+    def __init__(self, refname: str, type_: PgType, entry: RangeEntry | None = None) -> None:
         self.refname = refname
         self.type = type_
         self.mods = ()
+        self.entry = entry
 
 
 class TParam(T):
@@ -334,7 +338,7 @@ class TMulti(T):
 
 
 class TSubLink(T):
-    __slots__ = ("kind", "opname", "query", "test")
+    __slots__ = ("kind", "opname", "outer", "query", "test")
 
     def __init__(
         self, kind: str, query: TQuery, type_: PgType, test: T | None = None, opname: str = ""
@@ -345,6 +349,10 @@ class TSubLink(T):
         self.opname = opname
         self.type = type_
         self.mods = ()
+        #: The scope the sub-query was analyzed in: at the top of an
+        #: expression, the relation the expression belongs to, whose name
+        #: the sub-query's range-table names must not reuse.
+        self.outer: Scope | None = None
 
 
 class TIndirection(T):
@@ -598,6 +606,16 @@ def select_common_type(types: Sequence[PgType]) -> PgType:
     return ptype
 
 
+def _array_mods(items: Sequence[T], elem: PgType) -> tuple[str, ...]:
+    """exprTypmod of an ArrayExpr: its elements' typmod when they all agree."""
+    if not items:
+        return ()
+    mods = items[0].mods
+    if all(same_type(i.type, elem) and i.mods == mods for i in items):
+        return mods
+    return ()
+
+
 def common_mods(items: Sequence[T], t: PgType) -> tuple[str, ...]:
     mods = {i.mods for i in items if same_type(i.type, t)}
     if len(mods) == 1 and all(same_type(i.type, t) for i in items if not is_unknown(i.type)):
@@ -769,26 +787,186 @@ def _normalize_interval(text: str) -> str:
     return " ".join(parts)
 
 
-_TIME = re.compile(r"\s*(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*([+-]\d{1,2}(?::?\d{2})?)?\s*$")
+#: The TimeZone of the sessions that create and read the schema. pgdrift's
+#: sessions do not set one, so it is the server's default: UTC on Supabase, in
+#: the official Docker images and on the embedded server (initdb without TZ).
+#: A timestamptz literal without an offset is read in it, and every
+#: timestamptz/timetz value is printed in it.
+SESSION_UTC_OFFSET = 0  # seconds east of Greenwich
+
+#: Special inputs evaluated when the literal is parsed, that is when the
+#: default (policy, constraint) is created: the stored value cannot be known.
+DEFINITION_TIME_WORDS = frozenset(["now", "today", "tomorrow", "yesterday"])
+
+_DATETIME_TYPES = frozenset(["date", "timestamp", "timestamptz", "time", "timetz"])
+
+_ISO_DATE = r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})|(?P<ymd>\d{8})"
+_ISO_TIME = r"(?P<h>\d{1,2}):(?P<mi>\d{1,2})(?::(?P<s>\d{1,2})(?P<f>\.\d*)?)?"
+_ISO_ZONE = r"(?P<z>[zZ]|(?i:utc|gmt)|[+-]\d{1,2}(?::\d{2}(?::\d{2})?|\d{2}(?:\d{2})?)?)"
+_DATETIME = re.compile(
+    rf"\s*(?P<date>{_ISO_DATE})?"
+    rf"(?:(?(date)(?:\s+|[tT]\s*)|){_ISO_TIME}(?:\s*{_ISO_ZONE})?)?\s*"
+)
+
+_USECS_PER_DAY = 86_400_000_000
 
 
-def _normalize_time(text: str) -> str:
-    """time_out for plain HH:MM[:SS[.frac]] inputs."""
-    m = _TIME.match(text)
-    if m is None:
-        return text
-    hh, mm, ss, frac, zone = m.groups()
-    out = f"{int(hh):02d}:{mm}:{ss or '00'}"
-    if frac:
-        frac = frac.rstrip("0")
-        if frac != ".":
-            out += frac
-    if zone:
-        sign, rest = zone[0], zone[1:].replace(":", "")
-        out += sign + (f"{int(rest[:-2]):02d}:{rest[-2:]}" if len(rest) > 2 else f"{int(rest):02d}")
-        if out.endswith(":00") and len(rest) > 2:
-            out = out[:-3]
+def _zone_seconds(zone: str) -> int | None:
+    """DecodeTimezone for ``Z``/``UTC``/``GMT`` and numeric zones: seconds east
+    of Greenwich, None when Postgres would reject it."""
+    if zone[0] not in "+-":
+        return 0
+    sign = -1 if zone[0] == "-" else 1
+    body = zone[1:]
+    if ":" in body:
+        h, m, sec = ([int(p) for p in body.split(":")] + [0, 0])[:3]
+    elif len(body) <= 2:
+        h, m, sec = int(body), 0, 0
+    elif len(body) <= 4:
+        h, m, sec = int(body) // 100, int(body) % 100, 0
+    else:
+        return None  # hhmmss run together: rejected
+    if h > 15 or m > 59 or sec > 59:
+        return None
+    return sign * (h * 3600 + m * 60 + sec)
+
+
+def _encode_zone(east: int) -> str:
+    """EncodeTimezone: +hh, +hh:mm or +hh:mm:ss."""
+    sign = "-" if east < 0 else "+"
+    secs = abs(east)
+    h, rest = divmod(secs, 3600)
+    m, sec = divmod(rest, 60)
+    if sec:
+        return f"{sign}{h:02d}:{m:02d}:{sec:02d}"
+    if m:
+        return f"{sign}{h:02d}:{m:02d}"
+    return f"{sign}{h:02d}"
+
+
+def _encode_time(usecs: int) -> str:
+    """HH:MM:SS[.ffffff without trailing zeros], as time_out and timestamp_out print."""
+    secs, us = divmod(usecs, 1_000_000)
+    h, rest = divmod(secs, 3600)
+    m, sec = divmod(rest, 60)
+    out = f"{h:02d}:{m:02d}:{sec:02d}"
+    if us:
+        out += f".{us:06d}".rstrip("0")
     return out
+
+
+def _days_from_civil(y: int, m: int, d: int) -> int | None:
+    """Days since 1970-01-01 of a valid proleptic Gregorian date (year >= 1)."""
+    if y < 1 or not 1 <= m <= 12:
+        return None
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    if not 1 <= d <= (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[m - 1]:
+        return None
+    y -= m <= 2
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _civil_from_days(z: int) -> tuple[int, int, int]:
+    z += 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + (3 if mp < 10 else -9)
+    return yoe + era * 400 + (m <= 2), m, d
+
+
+def _encode_date(days: int) -> tuple[str, str]:
+    """The ISO date and the era suffix (" BC" for years before 1)."""
+    y, m, d = _civil_from_days(days)
+    if y < 1:
+        return f"{1 - y:04d}-{m:02d}-{d:02d}", " BC"
+    return f"{y:04d}-{m:02d}-{d:02d}", ""
+
+
+def _normalize_datetime(name: str, text: str) -> str | None:
+    """date_in/timestamp_in/time_in (and the tz variants) then their output
+    functions (DateStyle ISO), for the ISO forms migrations use: a date
+    ``YYYY-MM-DD`` or ``YYYYMMDD``, a time ``HH:MM[:SS[.frac]]`` after a space
+    or ``T``, and a zone ``Z``, ``UTC``, ``GMT`` or ``±hh[[:]mm[[:]ss]]``; and
+    the special values. None when the input is not one of these (named time
+    zones, AM/PM, BC, textual months, the definition-time words): the text is
+    then kept as written."""
+    word = text.strip().lower()
+    if word in ("infinity", "-infinity") and name in ("date", "timestamp", "timestamptz"):
+        return word
+    if word == "epoch" and name in ("date", "timestamp", "timestamptz"):
+        return {"date": "1970-01-01", "timestamp": "1970-01-01 00:00:00"}.get(
+            name, "1970-01-01 00:00:00" + _encode_zone(SESSION_UTC_OFFSET)
+        )
+    if word == "allballs" and name in ("time", "timetz"):
+        return "00:00:00" + (_encode_zone(0) if name == "timetz" else "")
+    m = _DATETIME.fullmatch(text)
+    if m is None or (m["date"] is None and m["h"] is None):
+        return None
+    g = m.groupdict()
+    days: int | None = None
+    if g["ymd"] is not None:
+        ymd = g["ymd"]
+        days = _days_from_civil(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:]))
+        if days is None:
+            return None
+    elif g["y"] is not None:
+        days = _days_from_civil(int(g["y"]), int(g["mo"]), int(g["d"]))
+        if days is None:
+            return None
+    if days is None and name in ("date", "timestamp", "timestamptz"):
+        return None  # a time alone is no date
+    usecs = 0
+    if g["h"] is not None:
+        h, mi, sec = int(g["h"]), int(g["mi"]), int(g["s"] or 0)
+        frac = g["f"] or ""
+        # ParseFractionalSecond: rint(frac * 1e6), half to even like round().
+        fsec = round(float("0" + frac) * 1_000_000) if len(frac) > 1 else 0
+        if mi > 59 or sec > 60 or h > 24 or (h == 24 and (mi or sec or fsec)):
+            return None
+        usecs = ((h * 60 + mi) * 60 + sec) * 1_000_000 + fsec
+    east = SESSION_UTC_OFFSET
+    if g["z"] is not None:
+        zone = _zone_seconds(g["z"])
+        if zone is None:
+            return None
+        east = zone
+    if name == "date":
+        assert days is not None
+        return "".join(_encode_date(days))
+    if name in ("time", "timetz"):
+        if usecs > _USECS_PER_DAY:
+            return None
+        out = _encode_time(usecs)
+        if name == "timetz":
+            out += _encode_zone(east)
+        return out
+    assert days is not None
+    total = days * _USECS_PER_DAY + usecs
+    suffix = ""
+    if name == "timestamptz":
+        total += (SESSION_UTC_OFFSET - east) * 1_000_000
+        suffix = _encode_zone(SESSION_UTC_OFFSET)
+    day, rest = divmod(total, _USECS_PER_DAY)
+    date, era = _encode_date(day)
+    return f"{date} {_encode_time(rest)}{suffix}{era}"
+
+
+def is_definition_time(t: PgType, value: str) -> bool:
+    """A date/time literal whose value is the clock when it is parsed."""
+    b = t.base_type()
+    return (
+        b.is_builtin
+        and b.name in _DATETIME_TYPES
+        and value.strip().lower() in DEFINITION_TIME_WORDS
+    )
 
 
 def _normalize_bool(text: str) -> str | None:
@@ -826,8 +1004,9 @@ def const_output(t: PgType, value: str) -> str:
         return value
     if name == "interval":
         return _normalize_interval(value)
-    if name in ("time", "timetz"):
-        return _normalize_time(value)
+    if name in _DATETIME_TYPES:
+        out = _normalize_datetime(name, value)
+        return value if out is None else out
     return value
 
 
@@ -861,6 +1040,9 @@ class Analyzer:
         self.domain_type = domain_type
         self.saw_aggregate = False
         self.saw_window = False
+        #: What the analysis could not model but printed anyway (the text may
+        #: differ from the server's): callers report these as findings.
+        self.notes: list[str] = []
 
     # ---------------------------------------------------------------- types
 
@@ -952,6 +1134,12 @@ class Analyzer:
             value = name if name is not None else c.value
             return TConst(target, value)
         value = const_output(target, c.value)
+        if is_definition_time(target, c.value):
+            self.notes.append(
+                f"{quote_literal(c.value)} is read when the expression is stored: Postgres keeps "
+                f"the {format_type(base, (), lambda _t: True)} of that moment, which the migrations "
+                "alone cannot tell"
+            )
         const = TConst(target if target.kind != "domain" else base, value)
         if target.kind == "domain":
             return TCast(const, target, (), not explicit)
@@ -1019,7 +1207,7 @@ class Analyzer:
                     if entry.refname == names[0] and entry.relation is not None:
                         t = self.catalog.find_type(entry.relation)
                         if t is not None:
-                            return TWholeRow(entry.refname, t)
+                            return TWholeRow(entry.refname, t, entry)
                 s = s.parent
         raise RenderError(f'column "{".".join(names)}" does not exist')
 
@@ -1034,27 +1222,61 @@ class Analyzer:
                     continue
             for i, c in enumerate(entry.columns):
                 if c.name == col:
-                    return TVar(c.name, entry.refname, c.type, c.mods, entry.origins[i])
+                    return TVar(c.name, entry.refname, c.type, c.mods, entry.origins[i], entry)
         return None
 
     def _TypeCast(self, n: E.TypeCast, scope: Scope | None) -> T:
         target = self.resolve_type(n.type)
         mods = self.type_mods(n.type, target)
+        inner = n.arg
+        while isinstance(inner, E.Paren):
+            inner = inner.arg
+        base = target.base_type()
+        if isinstance(inner, E.ArrayLit) and base.kind == "array" and base.elem is not None:
+            # transformTypeCast: ARRAY[...]::t[] casts each element to t
+            # (transformArrayExpr with a target type), then the array to the
+            # target (a no-op unless the target is a domain over the array).
+            base_mods = target.base_mods if target.kind == "domain" else mods
+            arr = self._array_to(inner, scope, base, base_mods)
+            return self.explicit_cast(arr, target, mods)
         arg = self.expr(n.arg, scope)
         if isinstance(arg, TConst) and is_unknown(arg.type):
             out = self._coerce_unknown(arg, target, mods, True)
             if n.type.interval_fields and isinstance(out, TConst):
                 out = TCast(out, target, mods, False) if mods else out
             return out
-        if (
-            isinstance(n.arg, E.ArrayLit)
-            and target.kind == "array"
-            and isinstance(arg, TArray)
-            and not arg.items
-        ):
-            arg.type = target
-            return arg
+        return self.explicit_cast(arg, target, mods)
+
+    def explicit_cast(self, arg: T, target: PgType, mods: tuple[str, ...]) -> T:
+        """``coerce_to_target_type`` with COERCION_EXPLICIT / COERCE_EXPLICIT_CAST."""
+        if isinstance(arg, TConst) and is_unknown(arg.type):
+            return self._coerce_unknown(arg, target, mods, True)
         return self.coerce(arg, target, mods, "e", explicit=True)
+
+    def _array_to(
+        self, n: E.ArrayLit, scope: Scope | None, array_type: PgType, mods: tuple[str, ...]
+    ) -> TArray:
+        """transformArrayExpr given a target array type: elements (or sub-arrays)
+        are explicitly cast to it, typmod included."""
+        assert array_type.elem is not None
+        items: list[T] = []
+        multidims = False
+        for item in n.items:
+            while isinstance(item, E.Paren):
+                item = item.arg
+            if isinstance(item, E.ArrayLit):
+                items.append(self._array_to(item, scope, array_type, mods))
+                multidims = True
+            else:
+                e = self.expr(item, scope)
+                if e.type.base_type().kind == "array":
+                    multidims = True
+                items.append(e)
+        coerce_to = array_type if multidims else array_type.elem
+        out = [self.explicit_cast(i, coerce_to, mods) for i in items]
+        arr = TArray(out, array_type, nested=multidims)
+        arr.mods = _array_mods(out, coerce_to)
+        return arr
 
     def _Collate(self, n: E.Collate, scope: Scope | None) -> T:
         arg = self.expr(n.arg, scope)
@@ -1274,8 +1496,10 @@ class Analyzer:
             else:
                 lo, hi = step
                 is_slice = n.slices[i] if i < len(n.slices) else False
-                lo_t = self.coerce(self.expr(lo, scope), _t("int4")) if lo is not None else None
-                hi_t = self.coerce(self.expr(hi, scope), _t("int4")) if hi is not None else None
+                # array_subscript_transform: COERCION_ASSIGNMENT to int4.
+                int4 = _t("int4")
+                lo_t = self.coerce(self.expr(lo, scope), int4, (), "a") if lo is not None else None
+                hi_t = self.coerce(self.expr(hi, scope), int4, (), "a") if hi is not None else None
                 path.append((lo_t, hi_t, is_slice))
                 b = t.base_type()
                 if b.is_builtin and b.name in ("jsonb",):
@@ -1285,6 +1509,12 @@ class Analyzer:
         return TIndirection(arg, path, t)
 
     def _SubLink(self, n: E.SubLink, scope: Scope | None) -> T:
+        link = self._sublink(n, scope)
+        if isinstance(link, TSubLink):
+            link.outer = scope
+        return link
+
+    def _sublink(self, n: E.SubLink, scope: Scope | None) -> T:
         q = self.query(n.query, scope)
         if n.kind == "EXISTS":
             return TSubLink("EXISTS", q, _t("bool"))
@@ -1681,7 +1911,7 @@ class Analyzer:
             if entry.kind == "join":
                 continue
             for i, c in enumerate(entry.columns):
-                v = TVar(c.name, entry.refname, c.type, c.mods, entry.origins[i])
+                v = TVar(c.name, entry.refname, c.type, c.mods, entry.origins[i], entry)
                 out.append(TTarget(v, c.name, entry.origins[i]))
         return out
 
@@ -1764,13 +1994,13 @@ class Analyzer:
                     fcols = list(rel.columns)
                 else:
                     fcols = [ColumnInfo(f.col_aliases[0] if f.col_aliases else name, call.type)]
+            if f.ordinality:
+                fcols.append(ColumnInfo("ordinality", _t("int8")))
             if f.col_aliases:
                 fcols = [
                     ColumnInfo(f.col_aliases[i], c.type, c.mods) if i < len(f.col_aliases) else c
                     for i, c in enumerate(fcols)
                 ]
-            if f.ordinality:
-                fcols.append(ColumnInfo("ordinality", _t("int8")))
             entry = RangeEntry(
                 name,
                 fcols,
@@ -2036,6 +2266,8 @@ _SQL_BUILTIN_COLNAMES = {
 
 PRETTYINDENT_STD = 8
 PRETTYINDENT_JOIN = 4
+PRETTYINDENT_VAR = 4
+PRETTYINDENT_LIMIT = 40
 
 
 class Printer:
@@ -2050,6 +2282,11 @@ class Printer:
         self.varprefix = False
         self.indent = 0
         self.buf: list[str] = []
+        #: The range-table names of the queries being printed, outermost
+        #: first (ruleutils' deparse namespaces).
+        self.namespaces: list[list[str]] = []
+        #: The printed name of each range-table entry (by identity).
+        self.refnames: dict[int, str] = {}
 
     def fmt_type(self, t: PgType, mods: tuple[str, ...] = ()) -> str:
         return format_type(t, mods, self.catalog.type_visible)
@@ -2075,7 +2312,13 @@ class Printer:
             if last:
                 self.buf.append(last)
                 break
-        self.w("\n" + " " * (max(self.indent, 0) + plus) + s)
+        if self.indent < PRETTYINDENT_LIMIT:
+            amount = max(self.indent, 0) + plus
+        else:
+            # Wrap deep indentation back around (ruleutils' PRETTYINDENT_LIMIT).
+            amount = PRETTYINDENT_LIMIT + (self.indent - PRETTYINDENT_LIMIT) // 2
+            amount = amount % PRETTYINDENT_LIMIT + plus
+        self.w("\n" + " " * amount + s)
         self.indent += after
         if self.indent < 0:
             self.indent = 0
@@ -2106,11 +2349,11 @@ class Printer:
             if e.refname == "" and e.name == "VALUE":
                 self.w("VALUE")
             elif self.varprefix and e.refname:
-                self.w(f"{quote_ident(e.refname)}.{quote_ident(e.name)}")
+                self.w(f"{quote_ident(self.refname(e.entry, e.refname))}.{quote_ident(e.name)}")
             else:
                 self.w(quote_ident(e.name))
         elif isinstance(e, TWholeRow):
-            self.w(f"{quote_ident(e.refname)}.*")
+            self.w(f"{quote_ident(self.refname(e.entry, e.refname))}.*")
         elif isinstance(e, TCast):
             if e.implicit and not showimplicit:
                 self.sub(e.arg, e, False)
@@ -2181,12 +2424,9 @@ class Printer:
             for i, a in enumerate(e.items):
                 if i:
                     self.w(", ")
-                if e.nested and isinstance(a, TArray):
-                    self._array_inner(a)
-                else:
-                    self.sub(a, e, True)
+                self.sub(a, e, True)
             self.w("]")
-            if not e.items and not e.nested:
+            if not e.items:
                 self.w("::" + self.fmt_type(e.type))
         elif isinstance(e, TRow):
             self.w("ROW(")
@@ -2215,17 +2455,6 @@ class Printer:
             self.close()
         else:
             raise RenderError(f"cannot print {type(e).__name__}")
-
-    def _array_inner(self, a: TArray) -> None:
-        self.w("[")
-        for i, x in enumerate(a.items):
-            if i:
-                self.w(", ")
-            if a.nested and isinstance(x, TArray):
-                self._array_inner(x)
-            else:
-                self.expr(x, True)
-        self.w("]")
 
     def const(self, c: TConst, showtype: int) -> None:
         t = c.type
@@ -2372,27 +2601,43 @@ class Printer:
             raise RenderError("aggregate clauses are not printed")
 
     def indirection(self, e: TIndirection) -> None:
-        needs_paren = not isinstance(e.arg, TVar | TFunc | TIndirection)
-        if any(isinstance(p, str) for p in e.path):
-            needs_paren = True
+        """SubscriptingRef and FieldSelect, as ruleutils prints them.
+
+        Consecutive subscripts are one SubscriptingRef; each field is a
+        FieldSelect. A SubscriptingRef parenthesizes its container unless it
+        is a plain Var or a FieldSelect; a FieldSelect parenthesizes its
+        argument unless it is a SubscriptingRef or another FieldSelect.
+        """
+        base, steps = _indirection_steps(e)
+        self._indirection_upto(base, steps, len(steps))
+
+    def _indirection_upto(self, base: T, steps: list[_Step], k: int) -> None:
+        if k == 0:
+            self.expr(base, True)
+            return
+        step = steps[k - 1]
+        inner = steps[k - 2] if k >= 2 else None
+        if isinstance(step, str):
+            needs_paren = inner is None
+        else:
+            needs_paren = not (isinstance(inner, str) or (inner is None and isinstance(base, TVar)))
         if needs_paren:
             self.w("(")
-        self.expr(e.arg, True)
+        self._indirection_upto(base, steps, k - 1)
         if needs_paren:
             self.w(")")
-        for p in e.path:
-            if isinstance(p, str):
-                self.w("." + quote_ident(p))
-            else:
-                lo, hi, is_slice = p
-                self.w("[")
-                if lo is not None:
-                    self.expr(lo, True)
-                if is_slice:
-                    self.w(":")
-                    if hi is not None:
-                        self.expr(hi, True)
-                self.w("]")
+        if isinstance(step, str):
+            self.w("." + quote_ident(step))
+            return
+        for lo, hi, is_slice in step:
+            self.w("[")
+            if lo is not None:
+                self.expr(lo, False)
+            if is_slice:
+                self.w(":")
+                if hi is not None:
+                    self.expr(hi, False)
+            self.w("]")
 
     def sublink(self, e: TSubLink) -> None:
         """get_sublink_expr."""
@@ -2412,15 +2657,50 @@ class Printer:
         if need_paren:
             self.w("(")
         saved = (self.varprefix, self.indent)
+        # At the top of an expression, the expression's own relation (pg_get_expr's
+        # deparse_context_for) is the outermost namespace.
+        roots = 0
+        if not self.namespaces and e.outer is not None:
+            chain: list[Scope] = []
+            s: Scope | None = e.outer
+            while s is not None:
+                chain.append(s)
+                s = s.parent
+            for level in reversed(chain):
+                self.push_namespace(level.entries)
+                roots += 1
         self.query(e.query)
+        del self.namespaces[len(self.namespaces) - roots :]
         self.varprefix, self.indent = saved
         self.w("))" if need_paren else ")")
+
+    # -- range-table names
+    def refname(self, entry: RangeEntry | None, fallback: str) -> str:
+        if entry is None:
+            return fallback
+        return self.refnames.get(id(entry), fallback)
+
+    def push_namespace(self, entries: Sequence[RangeEntry]) -> None:
+        """set_rtable_names: name a query's range-table entries, in order,
+        unique among themselves and the enclosing queries' names."""
+        taken = [n for level in self.namespaces for n in level]
+        names = unique_refnames([e.refname for e in entries], taken)
+        for entry, name in zip(entries, names, strict=True):
+            self.refnames[id(entry)] = name
+        self.namespaces.append(names)
 
     # -- queries
     def query(self, q: TQuery) -> None:
         self.varprefix = True
         if q.with_:
             raise RenderError("WITH in a sub-query is not printed")
+        self.push_namespace(_rtable(q.body))
+        try:
+            self._query(q)
+        finally:
+            self.namespaces.pop()
+
+    def _query(self, q: TQuery) -> None:
         self.query_body(q.body)
         if q.order_by:
             self.keyword(" ORDER BY ", -PRETTYINDENT_STD, PRETTYINDENT_STD, 1)
@@ -2473,6 +2753,9 @@ class Printer:
             for i, f in enumerate(b.from_):
                 if i:
                     self.w(", ")
+                    # get_from_clause: pg_get_expr's wrap column is 0, so
+                    # every further item goes on a new line.
+                    self.keyword("", -PRETTYINDENT_STD, PRETTYINDENT_STD, PRETTYINDENT_VAR)
                 self.from_item(f)
         if b.where is not None:
             self.keyword(" WHERE ", -PRETTYINDENT_STD, PRETTYINDENT_STD, 1)
@@ -2518,12 +2801,22 @@ class Printer:
             return
         entry = f.entry
         assert entry is not None
+        name = self.refname(entry, entry.refname)
+        columns = [c.name for c in entry.columns]
+        # get_from_clause_item: the alias is the range-table name, printed when
+        # the user gave one or it differs from the relation's; column aliases
+        # (all of them) when they rename something, and always for functions.
+        print_cols = bool(entry.col_aliases)
         if entry.kind == "relation" and entry.relation is not None:
             if f.only:
                 self.w("ONLY ")
             self.w(self.relation_name(*entry.relation))
-            if entry.alias:
-                self.w(" " + quote_ident(entry.alias))
+            if entry.col_aliases:
+                rel = self.catalog.find_relation(entry.relation)
+                if rel is not None:
+                    real = [c.name for c in rel.columns]
+                    print_cols = any(a != r for a, r in zip(entry.col_aliases, real, strict=False))
+            print_alias = entry.alias is not None or print_cols or name != entry.relation[1]
         elif entry.kind == "subquery" and f.subquery is not None:
             if f.lateral:
                 self.w("LATERAL ")
@@ -2532,22 +2825,95 @@ class Printer:
             self.query(f.subquery)
             self.varprefix, self.indent = saved
             self.w(")")
-            if entry.alias:
-                self.w(" " + quote_ident(entry.alias))
+            print_alias = entry.alias is not None or print_cols
         elif entry.kind == "function" and f.call is not None:
             if f.lateral:
                 self.w("LATERAL ")
             self.expr(f.call, False)
             if f.ordinality:
                 self.w(" WITH ORDINALITY")
-            if entry.alias:
-                self.w(" " + quote_ident(entry.alias))
-        elif entry.kind == "cte":
+            print_alias = print_cols = True
+        elif entry.kind == "cte" and entry.alias is None:
             self.w(quote_ident(entry.refname))
+            print_alias = name != entry.refname or print_cols
         else:
             raise RenderError("unsupported FROM item")
-        if entry.col_aliases:
-            self.w("(" + ", ".join(quote_ident(c) for c in entry.col_aliases) + ")")
+        if print_alias:
+            self.w(" " + quote_ident(name))
+        if print_cols:
+            self.w("(" + ", ".join(quote_ident(c) for c in columns) + ")")
+
+
+def _rtable(b: TQueryBody) -> list[RangeEntry]:
+    """The entries of a query's range table, in the parser's order (FROM
+    items left to right, a join's left side before its right)."""
+    out: list[RangeEntry] = []
+
+    def walk(f: TFrom) -> None:
+        if f.join is not None:
+            walk(f.join[1])
+            walk(f.join[2])
+        elif f.entry is not None:
+            out.append(f.entry)
+
+    if isinstance(b, TSelect):
+        for f in b.from_:
+            walk(f)
+    return out
+
+
+NAMEDATALEN = 64
+
+
+def unique_refnames(wanted: Sequence[str], taken: Sequence[str]) -> list[str]:
+    """ruleutils' set_rtable_names: each name as wanted unless already used
+    (by an enclosing query or an earlier entry), else ``name_N`` with the
+    name's own counter, clipped to stay under NAMEDATALEN bytes."""
+    counters = dict.fromkeys(taken, 0)
+    out: list[str] = []
+    for name in wanted:
+        if name not in counters:
+            counters[name] = 0
+            out.append(name)
+            continue
+        base = name
+        while True:
+            counters[name] += 1
+            while True:
+                candidate = f"{base}_{counters[name]}"
+                if len(candidate.encode()) < NAMEDATALEN:
+                    break
+                base = base[:-1]
+            if candidate not in counters:
+                break
+        counters[candidate] = 0
+        out.append(candidate)
+    return out
+
+
+_Subscript = tuple[T | None, T | None, bool]
+#: One node of an indirection chain: a field name (FieldSelect) or a run of
+#: subscripts (one SubscriptingRef).
+_Step = str | list[_Subscript]
+
+
+def _indirection_steps(e: TIndirection) -> tuple[T, list[_Step]]:
+    """The innermost non-indirection argument and the chain of steps over it."""
+    if isinstance(e.arg, TIndirection):
+        base, steps = _indirection_steps(e.arg)
+    else:
+        base, steps = e.arg, []
+    run: list[_Subscript] | None = None
+    for p in e.path:
+        if isinstance(p, str):
+            steps.append(p)
+            run = None
+        else:
+            if run is None:
+                run = []
+                steps.append(run)
+            run.append(p)
+    return base, steps
 
 
 _FUNCTION_LIKE = (TArray, TRow, TMulti, TValueFunc, TCase, TConst, TVar, TParam, TWholeRow)
