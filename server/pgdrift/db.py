@@ -82,7 +82,14 @@ def connect(
 ) -> psycopg.Connection[tuple[object, ...]]:
     """Open a connection; raise :class:`DatabaseError` with a masked message."""
     opts = options or ConnectOptions()
-    session = [f"-c statement_timeout={opts.statement_timeout_ms}"]
+    # Constants in defaults and policies (timestamptz, date) print in the
+    # session's TimeZone and DateStyle: fix them to Supabase's (and most
+    # servers') defaults, so every source prints them alike.
+    session = [
+        f"-c statement_timeout={opts.statement_timeout_ms}",
+        "-c TimeZone=UTC",
+        "-c DateStyle=ISO,MDY",
+    ]
     if opts.read_only:
         session.append("-c default_transaction_read_only=on")
     try:

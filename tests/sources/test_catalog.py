@@ -400,3 +400,23 @@ def test_read_only_session_cannot_write(sample_url: str) -> None:
         pytest.raises(psycopg.errors.ReadOnlySqlTransaction),
     ):
         conn.execute("CREATE TABLE public.should_fail (id int)")
+
+
+def test_constants_print_in_utc_and_iso_whatever_the_server_defaults(make_db: MakeDb) -> None:
+    url = make_db(
+        "create table events (\n"
+        "  id int primary key,\n"
+        "  at timestamptz default '2024-01-01 00:00:00+00',\n"
+        "  day date default '2024-02-03'\n"
+        ")"
+    )
+    with psycopg.connect(url, autocommit=True) as conn:
+        name = conn.execute("select current_database()").fetchone()[0]  # type: ignore[index]
+        conn.execute(f"alter database \"{name}\" set timezone = 'America/New_York'")
+        conn.execute(f"alter database \"{name}\" set datestyle = 'SQL, DMY'")
+    schema = introspect_url(url, ["public"])
+    events = schema.relation("public", "events")
+    assert events is not None
+    defaults = {c.name: c.default for c in events.columns}
+    assert defaults["at"] == "'2024-01-01 00:00:00+00'::timestamp with time zone"
+    assert defaults["day"] == "'2024-02-03'::date"

@@ -199,3 +199,17 @@ def test_a_parse_worker_that_dies_costs_only_speed(
     files = project(120)
     index = MigrationIndex(cache=ParseCache(tmp_path), parallel_threshold=1)
     assert index.update(files) == build_schema(files)
+
+
+def test_a_cache_written_by_other_pgdrift_code_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pgdrift.cache
+
+    files = project(40)
+    MigrationIndex(cache=ParseCache(tmp_path)).update(files)
+    # An upgraded (or edited) pgdrift parses and renders differently.
+    monkeypatch.setattr(pgdrift.cache, "code_fingerprint", lambda: "another version")
+    index = MigrationIndex(cache=ParseCache(tmp_path))
+    assert index.update(files) == build_schema(files)
+    assert index.last_parsed == len(files) and index.last_replayed == len(files)

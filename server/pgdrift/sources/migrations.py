@@ -54,6 +54,17 @@ Severity = Literal["error", "warning", "info"]
 
 #: Bump when the parsed form changes: old cache entries are then ignored.
 CACHE_VERSION = 3
+
+
+def _cache_tag() -> tuple[int, str]:
+    """What every cache entry is stored with and must match to be used: the
+    format version and a fingerprint of pgdrift's code (parses and results
+    depend on the parser and renderer, which change between versions)."""
+    from pgdrift.cache import code_fingerprint
+
+    return (CACHE_VERSION, code_fingerprint())
+
+
 #: Replay snapshots are kept every this many files.
 CHECKPOINT_EVERY = 16
 #: Files per task for a parse worker: small, so the replay starts early and
@@ -276,7 +287,6 @@ class ParseCache:
     """
 
     KEEP_PACKS = 3
-    PACK_HEADER = ("pgdrift parse pack", CACHE_VERSION)
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.dir = Path(directory)
@@ -311,7 +321,7 @@ class ParseCache:
         if (
             isinstance(data, tuple)
             and len(data) == 3
-            and data[0] == CACHE_VERSION
+            and data[0] == _cache_tag()
             and data[1] == digest
             and isinstance(data[2], ParsedFile)
         ):
@@ -319,7 +329,7 @@ class ParseCache:
         return None
 
     def put(self, digest: str, parsed: ParsedFile) -> None:
-        _write_atomic(self._path(digest), (CACHE_VERSION, digest, parsed))
+        _write_atomic(self._path(digest), (_cache_tag(), digest, parsed))
 
     def put_many(self, items: dict[str, ParsedFile]) -> None:
         """Store a batch as one pack (one write instead of thousands)."""
@@ -338,7 +348,7 @@ class ParseCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
-                pickle.dump(self.PACK_HEADER, f, pickle.HIGHEST_PROTOCOL)
+                pickle.dump(_pack_header(), f, pickle.HIGHEST_PROTOCOL)
                 for record in records:
                     f.write(record)
             os.replace(tmp, path)
@@ -351,11 +361,15 @@ class ParseCache:
             self._packs.update(items)
 
 
+def _pack_header() -> tuple[str, tuple[int, str]]:
+    return ("pgdrift parse pack", _cache_tag())
+
+
 def _read_pack(path: Path) -> Iterator[tuple[str, ParsedFile]]:
     """The entries of a pack; a damaged or foreign one yields what precedes the damage."""
     try:
         stream = io.BytesIO(path.read_bytes())
-        if pickle.load(stream) != ParseCache.PACK_HEADER:
+        if pickle.load(stream) != _pack_header():
             return
         while stream.tell() < len(stream.getbuffer()):
             record = pickle.load(stream)
@@ -559,7 +573,7 @@ class MigrationIndex:
         h.update(
             repr(
                 (
-                    CACHE_VERSION,
+                    _cache_tag(),
                     self.schemas,
                     self.search_path,
                     self.display_path,
@@ -710,7 +724,7 @@ class MigrationIndex:
             data = pickle.loads(path.read_bytes())  # much faster than pickle.load(file)
         except Exception:
             return False
-        if not isinstance(data, tuple) or len(data) != 3 or data[0] != CACHE_VERSION:
+        if not isinstance(data, tuple) or len(data) != 3 or data[0] != _cache_tag():
             return False
         try:
             if not _NESTED:
@@ -739,7 +753,7 @@ class MigrationIndex:
                     _init_codec()
                 ememo: dict[int, tuple[object, object]] = {}
                 encoded = (
-                    CACHE_VERSION,
+                    _cache_tag(),
                     _encode(self._schema, ememo),
                     [_encode(x, ememo) for x in self._findings],
                 )
