@@ -160,6 +160,29 @@ def test_migration_that_fails_names_file_line_and_error(server_url: str, tmp_pat
     assert out.read_text() == "old\n"
 
 
+def test_static_model_with_errors_writes_nothing(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "20240101000000_init.sql": "create table public.a (id int primary key);\n",
+            "20240102000000_broken.sql": "-- a typo\n\nalter table public.b add column x int;\n",
+        },
+    )
+    out = root / "types.ts"
+    out.write_text("old\n")
+    proc = pgdrift(
+        "gen", "types", "--from", "migrations", "--static", "--project", root, "--out", out
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "pgdrift: error: supabase/migrations/20240102000000_broken.sql:3:1: "
+        'relation "public.b" does not exist',
+        "pgdrift: error: the static model of the migrations has 1 error; nothing was written "
+        "(without --static, the migrations are replayed in Postgres)",
+    ]
+    assert out.read_text() == "old\n"
+
+
 def test_interrupted_run_leaves_old_file(server_url: str, tmp_path: Path) -> None:
     root = _project(
         tmp_path,

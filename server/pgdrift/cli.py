@@ -450,6 +450,14 @@ def _static_schema(found: MigrationSet, schemas: list[str], project: Path) -> Sc
         span = finding.span
         where = f"{span.path}:{span.start_line + 1}:{span.start_col + 1}"
         print(f"pgdrift: {finding.severity}: {where}: {finding.message}", file=sys.stderr)
+    errors = sum(1 for f in findings if f.severity == "error")
+    if errors:
+        # Objects after an error may be missing or wrong: write nothing, as a
+        # migration that fails in the shadow replay writes nothing either.
+        raise UsageError(
+            f"the static model of the migrations has {errors} error{'s' if errors > 1 else ''}; "
+            "nothing was written (without --static, the migrations are replayed in Postgres)"
+        )
     return schema
 
 
