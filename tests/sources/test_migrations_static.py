@@ -166,7 +166,8 @@ def test_a_50_mb_file_is_indexed() -> None:
 
 def test_huge_do_block_is_one_statement() -> None:
     body = "  perform 1; -- ;\n" * 60_000
-    parsed = parse_file(f"do $$\nbegin\n{body}end $$;\ncreate table after (id int);")
+    text = f"do $$\nbegin\n  execute 'select 1';\n{body}end $$;\ncreate table after (id int);"
+    parsed = parse_file(text)
     assert len(parsed.ops) == 2
 
 
@@ -183,6 +184,9 @@ _SQLISH = st.lists(
                 "create view v as select * from t;",
                 "create policy p on t using (id > 0);",
                 "create function f() returns int language sql as $$ select 1 $$;",
+                "do $$ begin create type e as enum ('a'); exception when others then null; end $$;",
+                "do $$ begin if to_regclass('t') is null then create table t (); end if; end $$;",
+                "create unique index i on t (id); alter table t add primary key using index i;",
                 "comment on table t is 'x';",
                 "begin;",
                 "rollback;",
@@ -246,3 +250,265 @@ def test_the_projects_postgres_major_version_is_modelled(tmp_path: Path) -> None
     # Partitions inherit the parent's identity from Postgres 17 on.
     assert partition_identity(15) is None
     assert partition_identity(17) == "ALWAYS"
+
+
+# --- what supabase db diff writes, and other statements Postgres accepts ----
+
+
+def test_primary_key_using_index_takes_the_index_over() -> None:
+    # What `supabase db diff` writes for every new table.
+    sql = (
+        "create table public.t (id int, code text, other int);\n"
+        "create unique index t_pkey on public.t using btree (id);\n"
+        "alter table public.t add constraint t_pkey primary key using index t_pkey;\n"
+        "create unique index t_code_idx on public.t (code);\n"
+        "alter table public.t add constraint t_code_key unique using index t_code_idx"
+        " deferrable initially deferred;\n"
+        "create unique index on public.t (other);\n"
+        "alter table public.t add unique using index t_other_idx;\n"
+        "alter index t_code_key rename to t_code_unique;\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    t = schema.relation("public", "t")
+    assert t is not None
+    assert t.primary_key == ("id",)
+    assert t.unique_keys == (("code",), ("other",))
+    # The primary key's column becomes NOT NULL, as Postgres makes it.
+    assert [c.nullable for c in t.columns] == [False, True, True]
+    # Postgres' NOTICE about the renamed index, on the statement.
+    (notice,) = findings
+    assert notice.severity == "info"
+    assert notice.message == (
+        'ALTER TABLE / ADD CONSTRAINT USING INDEX will rename index "t_code_idx" to "t_code_key"'
+    )
+    assert notice.span == Span("x.sql", 4, 0, 4, 107)
+
+
+def test_constraints_using_unsuitable_indexes_fail_as_in_postgres() -> None:
+    sql = (
+        "create table t (id int, x int);\n"
+        "create index t_plain on t (id);\n"
+        "alter table t add primary key using index t_plain;\n"
+        "create unique index t_expr on t ((id + 1));\n"
+        "alter table t add primary key using index t_expr;\n"
+        "create unique index t_part on t (id) where id > 0;\n"
+        "alter table t add primary key using index t_part;\n"
+        "create unique index t_desc on t (x, id desc);\n"
+        "alter table t add primary key using index t_desc;\n"
+        "create unique index t_ok on t (id);\n"
+        "alter table t add primary key using index t_ok;\n"
+        "alter table t add unique using index t_ok;\n"
+        "alter table t add unique using index missing;\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    assert [(f.span.start_line, f.message) for f in findings] == [
+        (2, '"t_plain" is not a unique index'),
+        (4, 'index "t_expr" contains expressions'),
+        (6, '"t_part" is a partial index'),
+        (8, 'index "t_desc" column number 2 does not have default sorting behavior'),
+        (11, 'index "t_ok" is already associated with a constraint'),
+        (12, 'index "missing" does not exist'),
+    ]
+    t = schema.relation("public", "t")
+    assert t is not None and t.primary_key == ("id",) and t.unique_keys == ()
+
+
+def test_unnamed_indexes_are_named_as_postgres_names_them() -> None:
+    sql = (
+        "create table t (a int, b text);\n"
+        "create index on t (a, b);\n"
+        "create index on t (lower(b));\n"
+        "create index on t ((a + 1), (b || 'x'));\n"
+        "create index on t (a) include (b);\n"
+        "create index on t (a, a);\n"
+        "drop index t_a_b_idx, t_lower_idx, t_expr_expr1_idx, t_a_b_idx1, t_a_a1_idx;\n"
+    )
+    _, findings = build_schema([("x.sql", sql)])
+    assert findings == []
+
+
+def test_identifiers_are_truncated_to_63_bytes() -> None:
+    long_table = "a_very_long_table_name_that_goes_on_and_on_and_on_past_sixty_three_chars"
+    long_policy = "Account users can be deleted by owners except primary account owner"
+    sql = (
+        f"create table {long_table} (id serial primary key, e text unique);\n"
+        f'create policy "{long_policy}" on {long_table} for delete using (true);\n'
+        f"alter table {long_table}_and_more add column z int;\n"
+        "create type \"éééééééééééééééééééééééééééééééééééééé\" as enum ('x');\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    cut = long_table[:63]
+    t = schema.relation("public", cut)
+    assert t is not None
+    assert [c.name for c in t.columns] == ["id", "e", "z"]
+    assert [p.name for p in t.policies] == [long_policy[:63]]
+    # Names Postgres makes up are cut to fit as well (makeObjectName).
+    assert t.columns[0].default == (
+        "nextval('a_very_long_table_name_that_goes_on_and_on_and_on_past_s_id_seq'::regclass)"
+    )
+    # 31 two-byte characters: the 32nd would not fit whole.
+    assert [e.name for e in schema.enums] == ["é" * 31]
+    assert [(f.code, f.severity, f.span) for f in findings] == [
+        ("migration-identifier-truncated", "info", Span("x.sql", 0, 13, 0, 85)),
+        ("migration-identifier-truncated", "info", Span("x.sql", 1, 14, 1, 83)),
+        ("migration-identifier-truncated", "info", Span("x.sql", 1, 87, 1, 159)),
+        ("migration-identifier-truncated", "info", Span("x.sql", 2, 12, 2, 93)),
+        ("migration-identifier-truncated", "info", Span("x.sql", 3, 12, 3, 52)),
+    ]
+    assert findings[0].message == f'identifier "{long_table}" will be truncated to "{cut}"'
+
+
+# --- DO blocks --------------------------------------------------------------
+
+
+def test_do_blocks_of_plain_ddl_and_exception_handlers_are_modelled() -> None:
+    sql = (
+        "do $$ begin create type public.r as enum ('a', 'b'); end $$;\n"
+        "do $$ begin\n"
+        "  create type public.r as enum ('x');\n"
+        "exception when duplicate_object then null;\n"
+        "end $$;\n"
+        "do $$ begin create table public.t (id int primary key, r public.r); end $$;\n"
+        "do $$ begin\n"
+        "  alter table t add column note text;\n"
+        "  create table t (id int);\n"
+        "exception when duplicate_table then raise notice 'exists';\n"
+        "end $$;\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    assert findings == []
+    (r,) = schema.enums
+    assert r.labels == ("a", "b")
+    t = schema.relation("public", "t")
+    assert t is not None
+    # The handled error rolled the whole block back, the column too.
+    assert [c.name for c in t.columns] == ["id", "r"]
+    # Objects point at the statement inside the block.
+    assert r.span == Span("x.sql", 0, 12, 0, 52)
+
+
+def test_do_block_guards_are_decided_from_the_state() -> None:
+    sql = (
+        "create table public.t (id int primary key);\n"
+        "do $$ begin\n"
+        "  if not exists (select 1 from pg_type where typname = 'r') then\n"
+        "    create type public.r as enum ('a', 'b');\n"
+        "  end if;\n"
+        "  if not exists (select 1 from pg_type t join pg_namespace n on n.oid = t.typnamespace\n"
+        "                 where t.typname = 'r' and n.nspname = 'public') then\n"
+        "    create type public.r as enum ('never');\n"
+        "  end if;\n"
+        "  if not exists (select 1 from information_schema.columns\n"
+        "      where table_schema = 'public' and table_name = 't' and column_name = 'r') then\n"
+        "    alter table public.t add column r public.r;\n"
+        "  end if;\n"
+        "  if to_regclass('public.t') is not null\n"
+        "     and not exists (select from pg_constraint where conname = 't_r_check') then\n"
+        "    alter table public.t add constraint t_r_check check (r <> 'b');\n"
+        "  elsif true then\n"
+        "    create table never (id int);\n"
+        "  end if;\n"
+        "  if not exists (select from pg_policies where policyname = 'p' and tablename = 't') then\n"
+        "    create policy p on public.t using (true);\n"
+        "  end if;\n"
+        "end $$;\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    assert findings == []
+    assert [(e.name, e.labels) for e in schema.enums] == [("r", ("a", "b"))]
+    assert [r.name for r in schema.relations] == ["t"]
+    t = schema.relation("public", "t")
+    assert t is not None and [c.name for c in t.columns] == ["id", "r"]
+    assert [p.name for p in t.policies] == ["p"]
+
+
+def test_do_blocks_beyond_static_knowledge_stay_unmodelled() -> None:
+    sql = (
+        "do $$ begin\n"
+        "  if not exists (select from pg_roles where rolname = 'x') then\n"
+        "    create table t (id int);\n"
+        "  end if;\n"
+        "end $$;\n"
+        "do $$ declare n int; begin create table u (id int); end $$;\n"
+        "do $$ begin create table v (id int); execute 'select 1'; end $$;\n"
+        "do $$ begin if (select count(*) from pg_class) > 0 then create table w (); end if; end $$;\n"
+        "do language plv8 $$ plv8.execute('create table x ()') $$;\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    assert schema.relations == ()
+    assert codes(findings) == ["migration-unmodelled"] * 5
+    assert [f.span.start_line for f in findings] == [0, 5, 6, 7, 8]
+    assert "pg_roles" in findings[0].message
+
+
+def test_do_blocks_without_schema_changes_are_ignored() -> None:
+    sql = (
+        "do $$ begin\n"
+        "  if not exists (select from pg_roles where rolname = 'x') then\n"
+        "    create role x;\n"
+        "  end if;\n"
+        "  perform pg_notify('c', 'x');\n"
+        "  raise notice 'done';\n"
+        "end $$;\n"
+    )
+    assert build_schema([("x.sql", sql)])[1] == []
+
+
+def test_errors_inside_do_blocks_are_reported_where_they_are() -> None:
+    long_name = "a_very_long_table_name_that_goes_on_and_on_and_on_past_sixty_three_chars"
+    sql = (
+        "do $$\n"
+        "begin\n"
+        "  create table a (id int);\n"
+        "  create table a (id int);\n"
+        "exception when duplicate_object then null;\n"
+        "end $$;\n"
+        f"do $$ begin create table {long_name} (id int); end $$;\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    # duplicate_object does not catch duplicate_table: the block fails whole.
+    assert [r.name for r in schema.relations] == [long_name[:63]]
+    assert [(f.code, f.span) for f in findings] == [
+        ("migration-duplicate-object", Span("x.sql", 3, 2, 3, 26)),
+        ("migration-identifier-truncated", Span("x.sql", 6, 25, 6, 97)),
+    ]
+    assert findings[0].message == 'relation "a" already exists'
+
+
+# --- extensions -------------------------------------------------------------
+
+
+def test_extensions_without_a_stand_in_are_skipped_as_shadow_replay_skips_them() -> None:
+    sql = (
+        'create extension if not exists "pgsodium" with schema "pgsodium";\n'
+        "create extension plv8;\n"
+        "drop extension plv8;\n"
+        "create table t (id int);\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    assert [r.name for r in schema.relations] == ["t"]
+    assert [(f.code, f.severity, f.span.start_line) for f in findings] == [
+        ("migration-skipped", "info", 0),
+        ("migration-skipped", "info", 1),
+        ("migration-skipped", "info", 2),
+    ]
+    assert findings[0].message.startswith("CREATE EXTENSION pgsodium: skipped")
+
+
+def test_platform_extensions_may_be_created_again_project_ones_not() -> None:
+    from pgdrift.sources.migrations import SUPABASE_SEARCH_PATH, supabase_prelude
+
+    def run(sql: str, supabase: bool) -> list[MigrationFinding]:
+        return build_schema(
+            [("x.sql", sql)],
+            search_path=SUPABASE_SEARCH_PATH if supabase else ("public",),
+            prelude=supabase_prelude() if supabase else "",
+        )[1]
+
+    # Supabase installs pg_cron's stand-in up front: a plain CREATE is accepted.
+    assert run("create extension pg_cron;\ncreate extension pg_cron;\n", supabase=True) == []
+    # Without the platform, the project's own first CREATE counts.
+    (again,) = run("create extension pg_cron;\ncreate extension pg_cron;\n", supabase=False)
+    assert again.span.start_line == 1
+    assert again.message == 'extension "pg_cron" already exists'
+    assert run("create extension pg_cron;\ncreate extension if not exists pg_cron;\n", False) == []

@@ -5,12 +5,19 @@ about the schema built so far, so a file's ops can be cached by the file's
 content hash and replayed later. The grammar is Postgres' (gram.y) for the
 statements that shape a schema; statements that do not (DML, GRANT,
 publications, roles ...) become :class:`Ignored`, and statements whose effect
-cannot be known without running them (``DO``, ``EXECUTE``, ``CALL``) become
-:class:`Unmodelled`, which the replay reports.
+cannot be known without running them (``EXECUTE``, ``CALL``, ``DO`` blocks
+beyond plain DDL and simple guards) become :class:`Unmodelled`, which the
+replay reports.
+
+Identifiers are truncated to 63 bytes as Postgres' scanner truncates them;
+a statement that had some is wrapped in :class:`Noted`, which carries the
+notices (with positions relative to the statement) for the replay to report.
 """
 
 from __future__ import annotations
 
+import bisect
+import operator
 import re
 from dataclasses import dataclass
 
@@ -26,6 +33,7 @@ from pgdrift.sources.sql_tokens import (
     ParseError,
     Stream,
     Tok,
+    TokenizeError,
     tokenize,
 )
 from pgdrift.sources.sql_types import TypeName, fast_pickling
@@ -73,6 +81,8 @@ class TableConstraint:
     columns: tuple[str, ...] = ()
     fk: FKSpec | None = None
     expr: E.Node | None = None
+    #: PRIMARY KEY / UNIQUE USING INDEX: the existing index that becomes the constraint.
+    index: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +233,16 @@ class CreateIndex(Op):
     table: QName
     unique: bool = False
     if_not_exists: bool = False
+    #: Key columns: a plain column's name, "" for an expression.
     columns: tuple[str, ...] = ()
+    #: The names Postgres derives the index name from (key and INCLUDE
+    #: columns; an expression's function name or "expr").
+    colnames: tuple[str, ...] = ()
+    method: str = "btree"
+    partial: bool = False
+    #: The first key column (1-based) that does not sort the default way
+    #: (DESC, NULLS FIRST, an operator class); 0 when they all do.
+    odd_sort: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,6 +489,97 @@ class Ignored(Op):
     what: str
 
 
+#: A position inside a statement, relative to the statement's start:
+#: (lines after the first, column, end lines after the first, end column);
+#: a column on the statement's first line counts from the statement's start.
+RelLoc = tuple[int, int, int, int]
+
+
+def rel_loc(sql: str, start: int, end: int) -> RelLoc:
+    """The :data:`RelLoc` of ``sql[start:end]``."""
+
+    def at(offset: int) -> tuple[int, int]:
+        lines = sql.count("\n", 0, offset)
+        if lines:
+            return lines, offset - (sql.rfind("\n", 0, offset) + 1)
+        return 0, offset
+
+    return (*at(start), *at(end))
+
+
+class _Lines:
+    """:func:`rel_loc` for many positions in one long text."""
+
+    def __init__(self, sql: str) -> None:
+        self.newlines = [m.start() for m in re.finditer("\n", sql)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        lines = bisect.bisect_left(self.newlines, offset)
+        if lines:
+            return lines, offset - (self.newlines[lines - 1] + 1)
+        return 0, offset
+
+    def loc(self, start: int, end: int) -> RelLoc:
+        return (*self.at(start), *self.at(end))
+
+
+@dataclass(frozen=True, slots=True)
+class Noted(Op):
+    """A statement and the notices Postgres gives while reading it
+    (identifiers truncated to 63 bytes)."""
+
+    op: Op
+    #: (where in the statement, message)
+    notes: tuple[tuple[RelLoc, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DoStmt:
+    """A SQL statement inside a DO block."""
+
+    op: Op
+    loc: RelLoc
+
+
+@dataclass(frozen=True, slots=True)
+class DoUnknown:
+    """A PL/pgSQL statement whose effect is not modelled (EXECUTE, RAISE
+    EXCEPTION, assignments ...): the block is unmodelled if it runs."""
+
+    what: str
+    loc: RelLoc
+
+
+@dataclass(frozen=True, slots=True)
+class DoBlock:
+    """``BEGIN items [EXCEPTION WHEN conditions THEN handler ...] END``."""
+
+    items: tuple[DoItem, ...]
+    #: (condition names, handler items): names are lower case, ``others``,
+    #: or ``sqlstate:XXXXX``.
+    handlers: tuple[tuple[tuple[str, ...], tuple[DoItem, ...]], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DoIf:
+    """``IF cond THEN ... [ELSIF cond THEN ...] [ELSE ...] END IF``; the
+    ELSE branch has no condition."""
+
+    branches: tuple[tuple[E.Node | None, tuple[DoItem, ...]], ...]
+    loc: RelLoc
+
+
+DoItem = DoStmt | DoUnknown | DoBlock | DoIf
+
+
+@dataclass(frozen=True, slots=True)
+class Do(Op):
+    """A PL/pgSQL DO block made of SQL statements, nested blocks with
+    exception handlers and IF guards: what the replay can decide."""
+
+    block: DoBlock
+
+
 # --------------------------------------------------------------------------- entry point
 
 _FIRST_WORDS = re.compile(
@@ -538,10 +648,56 @@ def parse_statement(sql: str, toks: list[Tok] | None = None) -> Op:
         if is_ignored(sql):
             return Ignored(first_words(sql)[0])
         toks = tokenize(sql)
-    s = Stream(toks, sql)
     if not toks:
         return Ignored("empty")
-    return _Parser(s).statement()
+    notes: list[tuple[RelLoc, str]] = []
+    toks = truncate_tokens(sql, toks, notes)
+    op = _Parser(Stream(toks, sql), notes).statement()
+    if notes:
+        return Noted(op, tuple(notes))
+    return op
+
+
+NAMEDATALEN = 64
+_TEXT = operator.itemgetter(1)
+
+
+def truncate_identifier(name: str) -> str:
+    """``name`` cut to NAMEDATALEN - 1 bytes of UTF-8, never inside a
+    character, as Postgres' scanner cuts identifiers."""
+    if len(name) < NAMEDATALEN // 4:
+        return name  # at most 4 bytes a character: short enough
+    b = name.encode("utf-8", "surrogatepass")
+    if len(b) < NAMEDATALEN:
+        return name
+    return b[: NAMEDATALEN - 1].decode("utf-8", "ignore")
+
+
+def truncate_tokens(
+    sql: str, toks: list[Tok], notes: list[tuple[RelLoc, str]], base: int = 0
+) -> list[Tok]:
+    """``toks`` with identifiers of 64 bytes or more truncated, and a notice
+    for each (positions are offsets into ``sql`` plus ``base``)."""
+    short = NAMEDATALEN // 4
+    if max(map(len, map(_TEXT, toks)), default=0) < short:
+        return toks  # the common case, decided in C
+    out: list[Tok] | None = None
+    for i, t in enumerate(toks):
+        if t.kind not in (WORD, QIDENT) or len(t.text) < short:
+            continue
+        cut = truncate_identifier(t.text)
+        if cut == t.text:
+            continue
+        if out is None:
+            out = list(toks)
+        out[i] = Tok(t.kind, cut, t.start, t.end)
+        notes.append(
+            (
+                rel_loc(sql, base + t.start, base + t.end),
+                f'identifier "{t.text}" will be truncated to "{cut}"',
+            )
+        )
+    return toks if out is None else out
 
 
 # --------------------------------------------------------------------------- parser
@@ -571,9 +727,11 @@ _OBJECT_KINDS_2 = {
 
 
 class _Parser:
-    def __init__(self, s: Stream) -> None:
+    def __init__(self, s: Stream, notes: list[tuple[RelLoc, str]] | None = None) -> None:
         self.s = s
         self.e = ExprParser(s)
+        #: Notices for the statement (identifiers truncated in a DO body).
+        self.notes: list[tuple[RelLoc, str]] = notes if notes is not None else []
 
     # ---------------------------------------------------------------- helpers
 
@@ -669,8 +827,7 @@ class _Parser:
         elif w in ("begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release"):
             op = self.transaction(w)
         elif w == "do":
-            self.skip_rest()
-            return Unmodelled("DO block")
+            return self.do_stmt()
         elif w in ("call", "execute"):
             self.skip_rest()
             return Unmodelled(w.upper())
@@ -680,6 +837,33 @@ class _Parser:
         if not isinstance(op, Ignored):
             self.done()
         return op
+
+    # ---------------------------------------------------------------- DO
+
+    def do_stmt(self) -> Op:
+        s = self.s
+        # sqlglot reads what follows DO as one raw string: read it here.
+        sql = s.sql
+        pos = s.toks[s.pos - 1].end
+        self.skip_rest()
+        found = _do_body(sql, pos)
+        if found is None:
+            return Unmodelled("DO block")
+        body, base = found
+        try:
+            toks = tokenize(body)
+        except TokenizeError:
+            return Unmodelled("DO block")
+        notes: list[tuple[RelLoc, str]] = []
+        toks = truncate_tokens(sql, toks, notes, base)
+        try:
+            block = _DoParser(sql, body, toks, base).body()
+        except (ParseError, _DoUnsupported, TokenizeError, RecursionError):
+            return Unmodelled("DO block")
+        self.notes.extend(notes)
+        if not _has_effect(block):
+            return Ignored("do")
+        return Do(block)
 
     # ---------------------------------------------------------------- CREATE
 
@@ -1034,16 +1218,18 @@ class _Parser:
             name = s.ident()
         tc: TableConstraint
         if s.accept_words("primary", "key"):
-            cols = self.name_list()
-            self._index_params()
-            tc = TableConstraint("pk", name, cols)
+            if s.accept_words("using", "index"):
+                tc = TableConstraint("pk", name, (), index=s.ident())
+            else:
+                cols = self.name_list()
+                self._index_params()
+                tc = TableConstraint("pk", name, cols)
         elif s.accept_word("unique"):
             if s.accept_word("nulls"):
                 s.accept_word("not")
                 s.expect_word("distinct")
             if s.accept_words("using", "index"):
-                s.ident()
-                tc = TableConstraint("unique", name, ())
+                tc = TableConstraint("unique", name, (), index=s.ident())
             else:
                 cols = self.name_list()
                 self._index_params()
@@ -1082,8 +1268,117 @@ class _Parser:
         s.expect_word("on")
         s.accept_word("only")
         table = self.qname()
-        self.skip_rest()
-        return CreateIndex(name, table, unique, ine)
+        method = "btree"
+        if s.accept_word("using"):
+            method = s.ident()
+        if not s.is_op("("):
+            self.skip_rest()
+            return CreateIndex(name, table, unique, ine, method=method)
+        columns: list[str] = []
+        colnames: list[str] = []
+        odd_sort = 0
+        for i, (first, last) in enumerate(self._paren_items(), 1):
+            column, colname, plain = self._index_element(first, last)
+            columns.append(column)
+            colnames.append(colname)
+            if not plain and not odd_sort:
+                odd_sort = i
+        partial = False
+        while not s.at_end():
+            if s.accept_word("include"):
+                colnames.extend(self.name_list())
+            elif s.accept_word("where"):
+                partial = True
+                self.skip_rest()
+            elif s.is_op("("):
+                s.skip_parens()
+            else:
+                s.next()
+        return CreateIndex(
+            name,
+            table,
+            unique,
+            ine,
+            tuple(columns),
+            _unique_colnames(colnames),
+            method,
+            partial,
+            odd_sort,
+        )
+
+    def _paren_items(self) -> list[tuple[int, int]]:
+        """Token ranges [first, last) of the comma-separated items of the
+        parenthesized list at the cursor, which moves past it."""
+        s = self.s
+        inner_start, inner_end = s.skip_parens()
+        items: list[tuple[int, int]] = []
+        depth = 0
+        start = inner_start
+        for i in range(inner_start, inner_end):
+            t = s.toks[i]
+            if t.kind == OP and t.text in ("(", "["):
+                depth += 1
+            elif t.kind == OP and t.text in (")", "]"):
+                depth -= 1
+            elif t.kind == OP and t.text == "," and depth == 0:
+                items.append((start, i))
+                start = i + 1
+        items.append((start, inner_end))
+        return items
+
+    def _index_element(self, first: int, last: int) -> tuple[str, str, bool]:
+        """(column name or "" for an expression, the name Postgres derives
+        from it, whether it sorts the default way) of an index element."""
+        s = self.s
+        toks = s.toks
+        if first >= last:
+            s.pos = first
+            s.fail("syntax error")
+        t0 = toks[first]
+        k = first
+        column = ""
+        colname = "expr"
+        if t0.kind in (WORD, QIDENT) and not (
+            first + 1 < last and toks[first + 1].kind == OP and toks[first + 1].text in ("(", ".")
+        ):
+            column = colname = t0.text
+            k = first + 1
+        else:
+            # An expression: parenthesized, or a function call.
+            sub = Stream(toks[first:last], s.sql)
+            try:
+                node = ExprParser(sub).expr()
+                k = first + sub.pos
+                colname = figure_colname(node) or "expr"
+            except ParseError:
+                k = last
+        # COLLATE, opclass (with parameters), ASC/DESC, NULLS FIRST/LAST.
+        plain = True
+        desc = False
+        rest = toks[k:last]
+        j = 0
+        while j < len(rest):
+            t = rest[j]
+            if t.kind == WORD and t.text == "collate":
+                j += 2
+                while j + 1 < len(rest) and rest[j].kind == OP and rest[j].text == ".":
+                    j += 2
+                continue
+            if t.kind == WORD and t.text == "asc":
+                pass
+            elif t.kind == WORD and t.text == "desc":
+                desc = True
+                plain = False
+            elif t.kind == WORD and t.text == "nulls" and j + 1 < len(rest):
+                j += 1
+                if rest[j].text == ("last" if desc else "first"):
+                    plain = False
+            elif t.kind == OP and t.text in ("(", ")", ".", ",", "="):
+                pass
+            else:
+                plain = False  # an operator class
+            j += 1
+        return column, colname, plain
 
     def create_type(self) -> Op:
         s = self.s
@@ -2098,6 +2393,350 @@ class _Parser:
             return Transaction("savepoint", s.ident())
         s.accept_word("savepoint")
         return Transaction("release", s.ident())
+
+
+class _DoUnsupported(Exception):
+    """A DO body outside what the static source models."""
+
+
+_DO_SPACE = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*", re.S)
+_DO_LANGUAGE = re.compile(r"language\s+(?:([A-Za-z_]\w*)|'([^']*)'|\"([^\"]*)\")", re.I)
+_DOLLAR_TAG = re.compile(r"\$(?:[^\W\d]\w*)?\$")
+
+
+def _do_body(sql: str, pos: int) -> tuple[str, int] | None:
+    """The PL/pgSQL body of ``DO [LANGUAGE l] 'body' [LANGUAGE l]`` whose
+    text follows ``pos``, and the body's offset in ``sql``; None when it is
+    not a plain PL/pgSQL body."""
+    body: tuple[str, int] | None = None
+    language = "plpgsql"
+    n = len(sql)
+    while True:
+        pos = _DO_SPACE.match(sql, pos).end()  # type: ignore[union-attr]
+        if pos >= n or sql[pos] == ";":
+            break
+        m = _DO_LANGUAGE.match(sql, pos)
+        if m is not None:
+            language = (m.group(1) or "").lower() or m.group(2) or m.group(3) or ""
+            pos = m.end()
+            continue
+        if body is not None:
+            return None
+        tag = _DOLLAR_TAG.match(sql, pos)
+        if tag is not None:
+            close = sql.find(tag.group(), tag.end())
+            if close < 0:
+                return None
+            body = (sql[tag.end() : close], tag.end())
+            pos = close + len(tag.group())
+        elif sql[pos] == "'":
+            close = pos + 1
+            while True:
+                close = sql.find("'", close)
+                if close < 0:
+                    return None
+                if sql.startswith("''", close):
+                    close += 2
+                    continue
+                break
+            text = sql[pos + 1 : close]
+            if "''" in text:
+                return None  # positions would not map: not worth it
+            body = (text, pos + 1)
+            pos = close + 1
+        else:
+            return None
+    if body is None or language != "plpgsql":
+        return None
+    return body
+
+
+#: PL/pgSQL statements that only report (RAISE below EXCEPTION level).
+_RAISE_LEVELS = frozenset(["debug", "log", "info", "notice", "warning"])
+#: PL/pgSQL control statements the static source does not follow.
+_PLPGSQL_UNSUPPORTED = frozenset(
+    [
+        "declare",
+        "loop",
+        "for",
+        "foreach",
+        "while",
+        "case",
+        "exit",
+        "continue",
+        "open",
+        "fetch",
+        "move",
+        "close",
+        "get",
+        "return",
+        "assert",
+    ]
+)
+
+
+class _DoParser:
+    """The PL/pgSQL of a DO body, as far as the static source models it:
+    blocks (without DECLARE), exception handlers, IF, NULL, RAISE, PERFORM
+    and SQL statements. Anything else raises :class:`_DoUnsupported`."""
+
+    def __init__(self, outer: str, body: str, toks: list[Tok], base: int) -> None:
+        self.outer = outer
+        self.body_text = body
+        self.toks = toks
+        self.s = Stream(toks, body)
+        self.base = base
+        self.lines = _Lines(outer)
+
+    def loc(self, start: int, end: int) -> RelLoc:
+        """Where ``body[start:end]`` is in the DO statement."""
+        return self.lines.loc(self.base + start, self.base + end)
+
+    def body(self) -> DoBlock:
+        s = self.s
+        block = self.block()
+        s.accept_op(";")
+        if s.peek().kind != EOF:
+            s.fail("syntax error")
+        return block
+
+    def block(self) -> DoBlock:
+        s = self.s
+        if s.accept_op("<<"):
+            s.ident()
+            s.expect_op(">>")
+        if s.is_word("declare"):
+            raise _DoUnsupported("DECLARE")
+        s.expect_word("begin")
+        items = self.statements(("exception", "end"))
+        handlers: list[tuple[tuple[str, ...], tuple[DoItem, ...]]] = []
+        if s.accept_word("exception"):
+            while s.accept_word("when"):
+                conditions = [self.condition()]
+                while s.accept_word("or"):
+                    conditions.append(self.condition())
+                s.expect_word("then")
+                handlers.append((tuple(conditions), self.statements(("when", "end"))))
+            if not handlers:
+                s.fail("syntax error")
+        s.expect_word("end")
+        if s.peek().kind in (WORD, QIDENT):
+            s.next()  # the block's label
+        return DoBlock(items, tuple(handlers))
+
+    def condition(self) -> str:
+        s = self.s
+        if s.accept_word("sqlstate"):
+            return "sqlstate:" + s.string().upper()
+        return s.ident().lower()
+
+    def statements(self, stops: tuple[str, ...]) -> tuple[DoItem, ...]:
+        s = self.s
+        items: list[DoItem] = []
+        while True:
+            t = s.peek()
+            if t.kind == EOF:
+                s.fail("syntax error")
+            if t.kind == WORD and t.text in stops:
+                return tuple(items)
+            if t.kind == OP and t.text == ";":
+                s.next()
+                continue
+            item = self.statement()
+            if item is not None:
+                items.append(item)
+
+    def statement(self) -> DoItem | None:
+        s = self.s
+        t = s.peek()
+        if (t.kind == WORD and t.text == "begin") or (t.kind == OP and t.text == "<<"):
+            block = self.block()
+            s.expect_op(";")
+            return block
+        if t.kind == WORD and t.text == "if":
+            return self.if_stmt()
+        if t.kind == WORD and t.text in _PLPGSQL_UNSUPPORTED:
+            raise _DoUnsupported(t.text.upper())
+        start, end = self.to_semicolon()
+        first = self.toks[start]
+        loc = self.loc(first.start, self.toks[end].end)  # with its ";"
+        if first.kind == WORD and first.text == "null" and end - start == 1:
+            return None
+        if first.kind == WORD and first.text == "perform":
+            return None  # like a top-level SELECT: no effect on the model
+        if first.kind == WORD and first.text == "raise":
+            level = self.toks[start + 1] if end - start > 1 else None
+            if level is not None and level.kind == WORD and level.text in _RAISE_LEVELS:
+                return None
+            return DoUnknown("RAISE", loc)
+        second = self.toks[start + 1] if end - start > 1 else None
+        if second is not None and second.kind == OP and second.text in (":=", "=", ":"):
+            return DoUnknown("an assignment", loc)
+        if first.kind == WORD and first.text in ("execute", "call", "commit", "rollback"):
+            return DoUnknown(first.text.upper(), loc)
+        op = self.sql_statement(start, end)
+        if isinstance(op, Ignored):
+            return None
+        if isinstance(op, (Unmodelled, Transaction)):
+            return DoUnknown(op.what if isinstance(op, Unmodelled) else op.kind.upper(), loc)
+        return DoStmt(op, loc)
+
+    def to_semicolon(self) -> tuple[int, int]:
+        """Token range of the statement at the cursor (without its ``;``);
+        the cursor moves past the ``;``."""
+        s = self.s
+        start = s.pos
+        depth = 0
+        while True:
+            t = s.peek()
+            if t.kind == EOF:
+                s.fail('expected ";"')
+            if t.kind == OP:
+                if t.text in ("(", "["):
+                    depth += 1
+                elif t.text in (")", "]"):
+                    depth -= 1
+                elif t.text == ";" and depth == 0:
+                    end = s.pos
+                    s.next()
+                    if end == start:
+                        s.fail("syntax error")
+                    return start, end
+            s.next()
+
+    def sql_statement(self, start: int, end: int) -> Op:
+        toks = self.toks
+        first = toks[start].start
+        last = toks[end - 1].end
+        sql = self.body_text[first:last]
+        sub = [Tok(t.kind, t.text, t.start - first, t.end - first) for t in toks[start:end]]
+        op = _Parser(Stream(sub, sql)).statement()
+        if isinstance(op, (Do, Noted)):
+            raise _DoUnsupported("nested DO")
+        return op
+
+    def if_stmt(self) -> DoIf:
+        s = self.s
+        start = s.peek().start
+        s.expect_word("if")
+        branches: list[tuple[E.Node | None, tuple[DoItem, ...]]] = []
+        cond = self.condition_expr()
+        branches.append((cond, self.statements(("elsif", "elseif", "else", "end"))))
+        while s.accept_word("elsif", "elseif"):
+            cond = self.condition_expr()
+            branches.append((cond, self.statements(("elsif", "elseif", "else", "end"))))
+        if s.accept_word("else"):
+            branches.append((None, self.statements(("end",))))
+        s.expect_words("end", "if")
+        end = self.toks[s.pos - 1].end
+        s.expect_op(";")
+        return DoIf(tuple(branches), self.loc(start, end))
+
+    def condition_expr(self) -> E.Node:
+        """The expression up to THEN (which is consumed)."""
+        s = self.s
+        start = s.pos
+        depth = 0
+        cases = 0
+        while True:
+            t = s.peek()
+            if t.kind == EOF or (t.kind == OP and t.text == ";"):
+                s.fail("expected THEN")
+            if t.kind == OP and t.text in ("(", "["):
+                depth += 1
+            elif t.kind == OP and t.text in (")", "]"):
+                depth -= 1
+            elif t.kind == WORD and t.text == "case":
+                cases += 1
+            elif t.kind == WORD and t.text == "end" and cases:
+                cases -= 1
+            elif t.kind == WORD and t.text == "then" and depth == 0 and not cases:
+                break
+            s.next()
+        end = s.pos
+        s.next()
+        sub = Stream(self.toks[start:end], self.body_text)
+        node = ExprParser(sub).expr()
+        if sub.peek().kind != EOF:
+            sub.fail("syntax error")
+        return node
+
+
+def _has_effect(block: DoBlock) -> bool:
+    """Whether running the block can change the model at all."""
+
+    def items(xs: tuple[DoItem, ...]) -> bool:
+        for x in xs:
+            if isinstance(x, (DoStmt, DoUnknown)):
+                return True
+            if isinstance(x, DoBlock) and _has_effect(x):
+                return True
+            if isinstance(x, DoIf) and any(items(b) for _c, b in x.branches):
+                return True
+        return False
+
+    return items(block.items) or any(items(h) for _c, h in block.handlers)
+
+
+def figure_colname(node: E.Node) -> str | None:
+    """The column name Postgres gives an expression (FigureColnameInternal,
+    as FigureIndexColname uses it), or None."""
+    return _figure(node)[0]
+
+
+_SPECIAL_NAMES = {"TRIM": "btrim"}
+
+
+def _figure(node: E.Node) -> tuple[str | None, int]:
+    if isinstance(node, (E.Paren, E.Src, E.Collate)):
+        return _figure(node.arg)
+    if isinstance(node, E.ColumnRef):
+        last = node.names[-1]
+        return (None, 0) if last == "*" else (last, 2)
+    if isinstance(node, E.FuncCall):
+        return node.name[-1], 2
+    if isinstance(node, E.SpecialFunc):
+        if node.name == "TRIM":
+            mode = node.detail.lower()
+            return ("ltrim" if mode == "leading" else "rtrim" if mode == "trailing" else "btrim"), 2
+        return node.name.lower(), 2
+    if isinstance(node, E.Indirection):
+        step = node.path[-1] if node.path else None
+        if isinstance(step, str) and step != "*":
+            return step, 2
+        return _figure(node.arg)
+    if isinstance(node, E.TypeCast):
+        name, strength = _figure(node.arg)
+        if strength <= 1 and node.type.names:
+            return node.type.names[-1], 1
+        return name, strength
+    if isinstance(node, E.Case):
+        return "case", 1
+    if isinstance(node, E.ArrayLit):
+        return "array", 2
+    if isinstance(node, E.Row):
+        return "row", 2
+    if isinstance(node, E.SubLink):
+        if node.kind == "EXISTS":
+            return "exists", 2
+        if node.kind == "ARRAY":
+            return "array", 2
+    return None, 0
+
+
+def _unique_colnames(names: list[str]) -> tuple[str, ...]:
+    """ChooseIndexColumnNames: a repeated name gets a number appended."""
+    out: list[str] = []
+    for name in names:
+        cur = name
+        i = 0
+        while cur in out:
+            i += 1
+            suffix = str(i)
+            room = NAMEDATALEN - 1 - len(suffix)
+            cur = name.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore") + suffix
+        out.append(cur)
+    return tuple(out)
 
 
 _ = (STR, QIDENT)

@@ -82,6 +82,9 @@ class MigrationFinding:
     dynamic SQL), ``migration-unknown-*`` / ``migration-duplicate-object`` /
     ``migration-invalid`` (the statement would fail on the server),
     ``migration-unresolved`` (an expression static analysis could not type),
+    ``migration-skipped`` (an extension shadow replay skips too),
+    ``migration-identifier-truncated`` / ``migration-notice`` (what
+    Postgres says in a NOTICE),
     ``migration-unreadable-file``, ``migration-binary-file``,
     ``migration-empty-file``, ``migration-duplicate-version``.
     """
@@ -564,6 +567,7 @@ class MigrationIndex:
                 r.start_file()
                 for op, _loc in parse_file(self.prelude).ops:
                     r.apply(op, None)
+                r.mark_platform()
                 state = r.state
             self._base = state
         return self._base

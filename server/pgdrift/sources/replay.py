@@ -16,8 +16,9 @@ follow its naming rules, defaults and policy expressions are printed as
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
@@ -62,6 +63,7 @@ from pgdrift.sources.sql_render import (
 from pgdrift.sources.sql_types import (
     PG_CATALOG,
     SERIAL_TYPES,
+    SQL_TYPE_NAMES,
     PgType,
     TypeName,
     builtin,
@@ -208,6 +210,19 @@ class SeqState:
     owned_by: tuple[str, str, str] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class IndexDef:
+    """What ``ADD CONSTRAINT ... USING INDEX`` needs to know of an index."""
+
+    #: Key columns: a column's name, "" for an expression.
+    columns: tuple[str, ...]
+    unique: bool
+    method: str = "btree"
+    partial: bool = False
+    #: The first key column (1-based) not sorted the default way, or 0.
+    odd_sort: int = 0
+
+
 # --------------------------------------------------------------------------- findings
 
 
@@ -219,12 +234,53 @@ class ReplayIssue:
 
 
 class ReplayError(Exception):
-    """A statement fails as it would on the server: reported, then skipped."""
+    """A statement fails as it would on the server: reported, then skipped.
 
-    def __init__(self, code: str, message: str, severity: str = "error") -> None:
+    ``sqlstate`` is the error code Postgres would raise (what a DO block's
+    exception handler matches); when not given it follows from the code and
+    the message (:func:`sqlstate_of`).
+    """
+
+    def __init__(
+        self, code: str, message: str, severity: str = "error", sqlstate: str | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.severity = severity
+        self.sqlstate = sqlstate
+
+
+_SQLSTATE_OF_CODE = {
+    "migration-unknown-relation": "42P01",  # undefined_table
+    "migration-unknown-column": "42703",  # undefined_column
+    "migration-unknown-type": "42704",  # undefined_object
+    "migration-unknown-object": "42704",
+    "migration-unknown-constraint": "42704",
+    "migration-unknown-schema": "3F000",  # invalid_schema_name
+    "migration-no-schema": "3F000",
+    "migration-unknown-function": "42883",  # undefined_function
+    "migration-ambiguous": "42725",  # ambiguous_function
+}
+_SQLSTATE_OF_DUPLICATE = (
+    ("relation ", "42P07"),  # duplicate_table
+    ("column ", "42701"),  # duplicate_column
+    ("schema ", "42P06"),  # duplicate_schema
+    ("function ", "42723"),  # duplicate_function
+    ("multiple primary keys", "42P16"),  # invalid_table_definition
+)
+
+
+def sqlstate_of(exc: ReplayError) -> str | None:
+    """The SQLSTATE Postgres raises for the failure ``exc`` models, if known."""
+    if exc.sqlstate is not None:
+        return exc.sqlstate
+    if exc.code == "migration-duplicate-object":
+        message = str(exc)
+        for prefix, state in _SQLSTATE_OF_DUPLICATE:
+            if message.startswith(prefix):
+                return state
+        return "42710"  # duplicate_object: types, constraints, policies, triggers ...
+    return _SQLSTATE_OF_CODE.get(exc.code)
 
 
 @cache
@@ -261,6 +317,109 @@ def extension_catalog_schema(major: int = 15) -> str:
     return str(_extension_data(major)["schema"])
 
 
+def _standin(name: str) -> tuple[str | None, bool]:
+    """pgdrift's stand-in SQL for extension ``name`` (None without one), and
+    whether its schema is fixed by the extension itself."""
+    try:
+        from pgdrift.sources import shadow
+    except ImportError:
+        return None, False
+    section = shadow._sections().get(name)
+    if section is None or section.kind != "extension":
+        return None, False
+    return section.sql, section.fixed
+
+
+def _fixed_schemas() -> dict[str, str]:
+    try:
+        from pgdrift.sources import shadow
+    except ImportError:
+        return {}
+    return {**shadow._PLATFORM_EXTENSIONS, **shadow._CONVENIENCE_EXTENSIONS}
+
+
+def sub_span(span: Span | None, loc: D.RelLoc) -> Span | None:
+    """The span of a part of a statement, from the statement's span and the
+    part's position relative to it."""
+    if span is None:
+        return None
+    l1, c1, l2, c2 = loc
+    return Span(
+        span.path,
+        span.start_line + l1,
+        span.start_col + c1 if l1 == 0 else c1,
+        span.start_line + l2,
+        span.start_col + c2 if l2 == 0 else c2,
+    )
+
+
+class _Undecided(Exception):
+    """What a DO block does cannot be known statically."""
+
+
+#: PL/pgSQL condition names -> SQLSTATE (a class when it ends in 000).
+_CONDITIONS = {
+    "duplicate_object": "42710",
+    "duplicate_table": "42P07",
+    "duplicate_column": "42701",
+    "duplicate_function": "42723",
+    "duplicate_schema": "42P06",
+    "duplicate_alias": "42712",
+    "duplicate_database": "42P04",
+    "undefined_table": "42P01",
+    "undefined_column": "42703",
+    "undefined_object": "42704",
+    "undefined_function": "42883",
+    "invalid_schema_name": "3F000",
+    "invalid_table_definition": "42P16",
+    "ambiguous_function": "42725",
+    "wrong_object_type": "42809",
+    "syntax_error_or_access_rule_violation": "42000",
+    "syntax_error": "42601",
+    "insufficient_privilege": "42501",
+    "invalid_name": "42602",
+    "name_too_long": "42622",
+    "invalid_column_reference": "42P10",
+    "invalid_object_definition": "42P17",
+    "invalid_catalog_name": "3D000",
+    "feature_not_supported": "0A000",
+    "object_not_in_prerequisite_state": "55000",
+    "object_in_use": "55006",
+    "dependent_objects_still_exist": "2BP01",
+    "data_exception": "22000",
+    "invalid_text_representation": "22P02",
+    "invalid_parameter_value": "22023",
+    "integrity_constraint_violation": "23000",
+    "not_null_violation": "23502",
+    "foreign_key_violation": "23503",
+    "unique_violation": "23505",
+    "check_violation": "23514",
+    "raise_exception": "P0001",
+    "no_data_found": "P0002",
+    "too_many_rows": "P0003",
+}
+
+
+def _handler_for(
+    exc: ReplayError, handlers: Sequence[tuple[tuple[str, ...], tuple[D.DoItem, ...]]]
+) -> tuple[D.DoItem, ...] | None:
+    """The handler that catches ``exc`` (None: none does); raises
+    :class:`_Undecided` when that cannot be told."""
+    state = sqlstate_of(exc)
+    for conditions, items in handlers:
+        for name in conditions:
+            if name == "others":
+                return items
+            code = name[9:] if name.startswith("sqlstate:") else _CONDITIONS.get(name)
+            if code is None:
+                raise _Undecided(f"exception condition {name} is not known to pgdrift")
+            if state is None:
+                raise _Undecided(f"whether {name} catches the error ({exc}) is not known")
+            if code == state or (code.endswith("000") and code[:2] == state[:2]):
+                return items
+    return None
+
+
 # --------------------------------------------------------------------------- state
 
 FnKey = tuple[str, str, tuple[Key, ...]]
@@ -287,6 +446,13 @@ class State:
     refs: dict[Key, frozenset[Key]] = field(default_factory=dict)
     #: (schema, name) -> keys of the functions so called.
     fn_names: dict[Key, tuple[FnKey, ...]] = field(default_factory=dict)
+    #: Indexes made by CREATE INDEX (not constraints), by key.
+    index_defs: dict[Key, IndexDef] = field(default_factory=dict)
+    #: Extensions installed as pgdrift's stand-ins -> the schemas they went into.
+    standins: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: Stand-ins a migration's own CREATE EXTENSION installed (not the
+    #: platform's): only those make a second CREATE EXTENSION fail.
+    created_standins: frozenset[str] = frozenset()
 
     def copy(self) -> State:
         return State(
@@ -301,6 +467,9 @@ class State:
             self.counter,
             dict(self.refs),
             dict(self.fn_names),
+            dict(self.index_defs),
+            dict(self.standins),
+            self.created_standins,
         )
 
     def note_ref(self, target: Key, source: Key) -> None:
@@ -372,6 +541,28 @@ def make_object_name(name1: str, name2: str, label: str) -> str:
     return "_".join(parts)
 
 
+def _check_enum_label(label: str) -> None:
+    if len(label.encode("utf-8", "surrogatepass")) >= NAMEDATALEN:
+        raise ReplayError(
+            "migration-invalid",
+            f'invalid enum label "{label}": labels must be {NAMEDATALEN - 1} bytes or less',
+            sqlstate="42602",
+        )
+
+
+def index_name_addition(colnames: Sequence[str]) -> str:
+    """Postgres' ChooseIndexNameAddition: column names joined with "_",
+    stopping once NAMEDATALEN bytes are reached."""
+    buf = b""
+    for name in colnames:
+        if buf:
+            buf += b"_"
+        buf += name.encode("utf-8", "surrogatepass")[: NAMEDATALEN - 1]
+        if len(buf) >= NAMEDATALEN:
+            break
+    return buf.decode("utf-8", "ignore")
+
+
 # --------------------------------------------------------------------------- replay context
 
 
@@ -412,7 +603,8 @@ class Replayer:
         self.path = self.options.search_path
         self._savepoints.clear()
         self._rollbacks = any(
-            isinstance(op, D.Transaction) and op.kind.startswith("rollback") for op in ops
+            isinstance(op, D.Transaction) and op.kind.startswith("rollback")
+            for op in (o.op if isinstance(o, D.Noted) else o for o in ops)
         )
         self._block = self.state.copy() if self._rollbacks else None
 
@@ -640,6 +832,87 @@ class Replayer:
                     self.state = snap.copy()
                     break
 
+    def op_Noted(self, op: D.Noted) -> None:
+        span = self.span
+        for loc, message in op.notes:
+            self.span = sub_span(span, loc)
+            self.issue("migration-identifier-truncated", message, "info")
+        self.span = span
+        self.apply(op.op, span)
+
+    # ---------------------------------------------------------------- DO blocks
+
+    def op_Do(self, op: D.Do) -> None:
+        """A DO block runs as one statement: its effects stay only when it
+        completes. Inner statements are reported where they are."""
+        outer = self.span
+        snapshot, path, issues = self.state.copy(), self.path, len(self.issues)
+        try:
+            self._do_items((op.block,), outer)
+        except _Undecided as exc:
+            self.state, self.path = snapshot, path
+            del self.issues[issues:]
+            self.span = outer
+            self.issue(
+                "migration-unmodelled",
+                f"DO block: {exc}: its effect on the schema cannot be known without "
+                "running it; not modelled",
+                "warning",
+            )
+        except ReplayError as exc:
+            self.state, self.path = snapshot, path
+            del self.issues[issues:]
+            self.issue(exc.code, str(exc), exc.severity)  # where the inner statement failed
+        finally:
+            self.span = outer
+
+    def _do_items(self, items: Iterable[D.DoItem], outer: Span | None) -> None:
+        for item in items:
+            if isinstance(item, D.DoStmt):
+                self.span = sub_span(outer, item.loc)
+                handler = getattr(self, "op_" + type(item.op).__name__, None)
+                if handler is None:
+                    continue
+                try:
+                    handler(item.op)
+                except ReplayError as exc:
+                    if exc.severity == "error":
+                        raise
+                    self.issue(exc.code, str(exc), exc.severity)  # static analysis' limits
+                except RenderError as exc:
+                    self.issue("migration-unresolved", str(exc), "info")
+            elif isinstance(item, D.DoBlock):
+                self._do_block(item, outer)
+            elif isinstance(item, D.DoIf):
+                self.span = sub_span(outer, item.loc)
+                for cond, body in item.branches:
+                    if cond is None or self._condition(cond):
+                        self._do_items(body, outer)
+                        break
+            else:
+                raise _Undecided(f"it runs {item.what}")
+
+    def _do_block(self, block: D.DoBlock, outer: Span | None) -> None:
+        if not block.handlers:
+            self._do_items(block.items, outer)
+            return
+        # A block with handlers runs in a subtransaction.
+        snapshot, path, issues = self.state.copy(), self.path, len(self.issues)
+        try:
+            self._do_items(block.items, outer)
+        except ReplayError as exc:
+            handler = _handler_for(exc, block.handlers)
+            if handler is None:
+                raise
+            self.state, self.path = snapshot, path
+            del self.issues[issues:]
+            self._do_items(handler, outer)
+
+    def _condition(self, node: E.Node) -> bool:
+        """The value of an IF condition, from the state; raises
+        :class:`_Undecided` when it cannot be known statically."""
+        return _Conditions(self).truth(node)
+
     def op_Unmodelled(self, op: D.Unmodelled) -> None:
         self.issue(
             "migration-unmodelled",
@@ -681,7 +954,21 @@ class Replayer:
         }
         st.touch_functions()
 
+    def is_standin(self, name: str) -> bool:
+        """Whether extension ``name`` is not one a stock server ships: shadow
+        replay then installs pgdrift's stand-in, or skips it without one."""
+        return name != "plpgsql" and name not in extension_catalog(self.options.server_version)
+
     def op_CreateExtension(self, op: D.CreateExtension) -> None:
+        if op.name == "plpgsql":
+            if not op.if_not_exists:
+                raise ReplayError(
+                    "migration-duplicate-object", 'extension "plpgsql" already exists'
+                )
+            return
+        if self.is_standin(op.name):
+            self._create_standin(op)
+            return
         if op.name in self.state.extensions:
             if not op.if_not_exists:
                 raise ReplayError(
@@ -697,6 +984,50 @@ class Replayer:
         elif schema not in self.state.schemas:
             raise ReplayError("migration-unknown-schema", f'schema "{schema}" does not exist')
         self.install_extension(op.name, schema)
+
+    def _create_standin(self, op: D.CreateExtension) -> None:
+        """CREATE EXTENSION of an extension a stock server lacks, as shadow
+        replay performs it: a stand-in already installed (by the platform or
+        the project) is accepted where it is, and only a project's own
+        earlier CREATE EXTENSION makes a second one fail; without a stand-in
+        the statement is skipped."""
+        st = self.state
+        name = op.name
+        sql, fixed = _standin(name)
+        schemas = st.standins.get(name)
+        if schemas is not None and (fixed or op.schema is None or op.schema in schemas):
+            if not op.if_not_exists and name in st.created_standins:
+                raise ReplayError(
+                    "migration-duplicate-object", f'extension "{name}" already exists'
+                )
+            return
+        if sql is None:
+            self.issue(
+                "migration-skipped",
+                f"CREATE EXTENSION {name}: skipped, as shadow replay skips it: a stock "
+                "Postgres server does not have it and pgdrift has no stand-in "
+                "(objects that need it are not modelled)",
+                "info",
+            )
+            return
+        schema = op.schema
+        if fixed:
+            schema = _fixed_schemas().get(name) or schema or ""
+        elif schema is None:
+            path = self.effective_path()
+            if not path:
+                raise ReplayError("migration-no-schema", "no schema has been selected to create in")
+            schema = path[0]
+        elif schema not in st.schemas:
+            raise ReplayError("migration-unknown-schema", f'schema "{schema}" does not exist')
+        self.install_extension(name, schema)
+        st.created_standins = st.created_standins | {name}
+
+    def mark_platform(self) -> None:
+        """What is installed so far is the platform's (the Supabase stand-ins):
+        a migration's CREATE EXTENSION of it is accepted as shadow replay
+        accepts it."""
+        self.state.created_standins = frozenset()
 
     def install_extension(self, name: str, schema: str) -> None:
         """Add an extension's member types and functions to ``schema``: from
@@ -796,13 +1127,11 @@ class Replayer:
             st.fn_added(key)
 
     def _install_standin(self, name: str, schema: str) -> None:
-        try:
-            from pgdrift.sources.shadow import standin_sections
-        except ImportError:
-            return
-        sql = standin_sections().get(name)
+        sql, _fixed = _standin(name)
         if sql is None:
             return
+        st = self.state
+        st.standins[name] = st.standins.get(name, frozenset()) | {schema}
         # As shadow replay substitutes it: always quoted (bodies keep the text).
         quoted = '"' + schema.replace('"', '""') + '"'
         from pgdrift.sources.migrations import parse_file
@@ -816,6 +1145,9 @@ class Replayer:
 
     def op_AlterExtension(self, op: D.AlterExtension) -> None:
         st = self.state
+        if self.is_standin(op.name):
+            self._skip_standin_statement("ALTER", op.name)
+            return
         old = st.extensions.get(op.name)
         if old is None:
             raise ReplayError("migration-unknown-object", f'extension "{op.name}" does not exist')
@@ -895,6 +1227,7 @@ class Replayer:
                         )
                     continue
                 table = self.state.indexes.pop(k)
+                self.state.index_defs.pop(k, None)
                 rel = self.state.relations.get(table)
                 if rel is not None:
                     cons = tuple(
@@ -902,6 +1235,9 @@ class Replayer:
                     )
                     self.state.relations[table] = _replace(rel, constraints=cons)
             elif op.kind == "extension":
+                if self.is_standin(name[-1]):
+                    self._skip_standin_statement("DROP", name[-1])
+                    continue
                 if name[-1] not in self.state.extensions:
                     if not op.if_exists:
                         raise ReplayError(
@@ -909,6 +1245,14 @@ class Replayer:
                         )
                     continue
                 self.drop_extension(name[-1])
+
+    def _skip_standin_statement(self, verb: str, name: str) -> None:
+        self.issue(
+            "migration-skipped",
+            f"{verb} EXTENSION {name}: skipped, as shadow replay skips it: a stock "
+            "Postgres server does not have it",
+            "info",
+        )
 
     def _find_in_path(self, name: D.QName, d: dict[Key, Any]) -> Key | None:
         if len(name) >= 2:
@@ -939,6 +1283,7 @@ class Replayer:
         for ik, table in list(st.indexes.items()):
             if table == k:
                 del st.indexes[ik]
+                st.index_defs.pop(ik, None)
         for sk, seq in list(st.sequences.items()):
             if seq.owned_by is not None and (seq.owned_by[0], seq.owned_by[1]) == k:
                 del st.sequences[sk]
@@ -956,6 +1301,7 @@ class Replayer:
         st.touch_functions()
         st.sequences = {k: v for k, v in st.sequences.items() if k[0] != schema}
         st.indexes = {k: v for k, v in st.indexes.items() if k[0] != schema}
+        st.index_defs = {k: v for k, v in st.index_defs.items() if k[0] != schema}
         st.extensions = {k: v for k, v in st.extensions.items() if v != schema}
         del st.schemas[schema]
 
@@ -1326,7 +1672,13 @@ class Replayer:
             if code == "p":
                 name = self.choose_relation_name(rel.schema, rel.name, "", "pkey")
             else:
-                name = self.choose_relation_name(rel.schema, rel.name, "_".join(columns), "key")
+                addition = index_name_addition(columns)
+                name = self.choose_relation_name(rel.schema, rel.name, addition, "key")
+        else:
+            k = (rel.schema, name)
+            if k in st.relations or k in st.sequences or k in st.indexes:
+                raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
+            self._check_constraint_name(rel, name)
         st.counter += 1
         con = ConState(name, code, columns, span=self.span, seq=st.counter)
         cols = rel.columns
@@ -1341,6 +1693,8 @@ class Replayer:
         if name is None:
             first = column or _first_column(expr) or ""
             name = self.choose_constraint_name(rel.schema, rel.name, first, "check")
+        else:
+            self._check_constraint_name(rel, name)
         self.state.counter += 1
         con = ConState(
             name, "c", (column,) if column else (), span=self.span, seq=self.state.counter
@@ -1384,7 +1738,10 @@ class Replayer:
                 )
         name = c.name
         if name is None:
-            name = self.choose_constraint_name(rel.schema, rel.name, "_".join(columns), "fkey")
+            addition = index_name_addition(columns)
+            name = self.choose_constraint_name(rel.schema, rel.name, addition, "fkey")
+        else:
+            self._check_constraint_name(st.relations[key], name)
         st.counter += 1
         con = ConState(
             name,
@@ -1411,8 +1768,15 @@ class Replayer:
         creating: bool = False,
     ) -> None:
         if tc.kind in ("pk", "unique"):
-            if tc.kind == "unique" and not tc.columns:
-                return  # UNIQUE USING INDEX: the index already exists
+            if tc.index is not None:
+                if creating:
+                    raise ReplayError(
+                        "migration-syntax-error",
+                        "USING INDEX is not allowed in CREATE TABLE",
+                        sqlstate="42601",
+                    )
+                self._constraint_using_index(key, tc)
+                return
             self._add_key_constraint(key, tc.kind, tc.name, tc.columns)
         elif tc.kind == "fk":
             if creating:
@@ -1432,15 +1796,115 @@ class Replayer:
     def op_CreateIndex(self, op: D.CreateIndex) -> None:
         rel = self.relation(op.table)
         assert rel is not None
+        for c in op.columns:
+            if c and rel.col(c) is None:
+                raise ReplayError("migration-unknown-column", f'column "{c}" does not exist')
+        if op.unique and op.method.lower() != "btree":
+            raise ReplayError(
+                "migration-invalid",
+                f'access method "{op.method.lower()}" does not support unique indexes',
+                sqlstate="0A000",
+            )
         name = op.name
         if name is None:
-            name = self.choose_relation_name(rel.schema, rel.name, "", "idx")
+            addition = index_name_addition(op.colnames)
+            name = self.choose_relation_name(rel.schema, rel.name, addition, "idx")
         k = (rel.schema, name)
         if k in self.state.indexes or k in self.state.relations or k in self.state.sequences:
             if op.if_not_exists:
                 return
             raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
         self.state.indexes[k] = rel.key
+        if op.columns:
+            self.state.index_defs[k] = IndexDef(
+                op.columns, op.unique, op.method.lower(), op.partial, op.odd_sort
+            )
+
+    def _constraint_using_index(self, key: Key, tc: D.TableConstraint) -> None:
+        """ADD [CONSTRAINT name] PRIMARY KEY | UNIQUE USING INDEX: the index
+        becomes the constraint (renamed to the constraint's name), and a
+        primary key's columns become NOT NULL."""
+        st = self.state
+        rel = st.relations[key]
+        assert tc.index is not None
+        if rel.kind == "partitioned_table":
+            raise ReplayError(
+                "migration-invalid",
+                "ALTER TABLE / ADD CONSTRAINT USING INDEX is not supported on partitioned tables",
+                sqlstate="0A000",
+            )
+        ik = (rel.schema, tc.index)
+        if ik not in st.indexes:
+            raise ReplayError("migration-unknown-relation", f'index "{tc.index}" does not exist')
+        if st.indexes[ik] != key:
+            raise ReplayError(
+                "migration-invalid",
+                f'index "{tc.index}" does not belong to table "{rel.name}"',
+                sqlstate="55000",
+            )
+        idx = st.index_defs.get(ik)
+        if idx is None:
+            raise ReplayError(
+                "migration-duplicate-object",
+                f'index "{tc.index}" is already associated with a constraint',
+                sqlstate="55000",
+            )
+        problem = ""
+        if not idx.unique:
+            problem = f'"{tc.index}" is not a unique index'
+        elif "" in idx.columns:
+            problem = f'index "{tc.index}" contains expressions'
+        elif idx.partial:
+            problem = f'"{tc.index}" is a partial index'
+        elif idx.method != "btree":
+            problem = f'index "{tc.index}" is not a btree'
+        elif idx.odd_sort:
+            problem = (
+                f'index "{tc.index}" column number {idx.odd_sort} does not have default'
+                " sorting behavior"
+            )
+        if problem:
+            raise ReplayError("migration-invalid", problem, sqlstate="42809")
+        code = "p" if tc.kind == "pk" else "u"
+        if code == "p" and any(c.kind == "p" for c in rel.constraints):
+            raise ReplayError(
+                "migration-duplicate-object",
+                f'multiple primary keys for table "{rel.name}" are not allowed',
+            )
+        name = tc.name or tc.index
+        if name != tc.index:
+            nk = (rel.schema, name)
+            if nk in st.relations or nk in st.sequences or nk in st.indexes:
+                raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
+            self.issue(
+                "migration-notice",
+                f'ALTER TABLE / ADD CONSTRAINT USING INDEX will rename index "{tc.index}" to "{name}"',
+                "info",
+            )
+        self._check_constraint_name(rel, name)
+        del st.indexes[ik]
+        del st.index_defs[ik]
+        st.counter += 1
+        con = ConState(name, code, idx.columns, span=self.span, seq=st.counter)
+        cols = rel.columns
+        if code == "p":
+            cols = tuple(
+                self._touch_col(_replace(c, not_null=True))
+                if c.name in idx.columns and not c.not_null
+                else c
+                for c in cols
+            )
+        st.relations[key] = _replace(rel, columns=cols, constraints=(*rel.constraints, con))
+        st.indexes[(rel.schema, name)] = key
+        self._register_constraint_name(rel.schema, name)
+
+    def _check_constraint_name(self, rel: RelState, name: str) -> None:
+        """A table's constraints have distinct names."""
+        if any(c.name == name for c in rel.constraints):
+            raise ReplayError(
+                "migration-duplicate-object",
+                f'constraint "{name}" for relation "{rel.name}" already exists',
+            )
 
     # ---------------------------------------------------------------- ALTER TABLE
 
@@ -1483,15 +1947,24 @@ class Replayer:
             )
         for a in op.actions:
             if isinstance(a, D.RenameRelation):
-                table = self.state.indexes.pop(k)
-                self.state.indexes[(k[0], a.new)] = table
-                rel = self.state.relations.get(table)
+                nk = (k[0], a.new)
+                st = self.state
+                if nk in st.relations or nk in st.sequences or nk in st.indexes:
+                    raise ReplayError(
+                        "migration-duplicate-object", f'relation "{a.new}" already exists'
+                    )
+                table = st.indexes.pop(k)
+                st.indexes[nk] = table
+                if k in st.index_defs:
+                    st.index_defs[nk] = st.index_defs.pop(k)
+                rel = st.relations.get(table)
                 if rel is not None:
                     cons = tuple(
                         _replace(c, name=a.new) if c.name == k[1] and c.kind in ("p", "u") else c
                         for c in rel.constraints
                     )
-                    self.state.relations[table] = _replace(rel, constraints=cons)
+                    st.relations[table] = _replace(rel, constraints=cons)
+                k = nk
 
     def _alter_sequence_rename(self, op: D.AlterTable) -> None:
         k = self._find_in_path(op.name, self.state.sequences)
@@ -1657,6 +2130,11 @@ class Replayer:
         st.relations[k] = _replace(rel, columns=cols, constraints=cons)
         for c in dropped:
             st.indexes.pop((rel.schema, c.name), None)
+        # So do plain indexes on it.
+        for ik, idx in list(st.index_defs.items()):
+            if a.name in idx.columns and st.indexes.get(ik) == k:
+                del st.index_defs[ik]
+                del st.indexes[ik]
         for ok in st.referrers(k):
             other = st.relations.get(ok)
             if ok == k or other is None:
@@ -1719,6 +2197,10 @@ class Replayer:
             for c in rel.constraints
         )
         st.relations[k] = _replace(rel, columns=cols, constraints=cons)
+        for ik, idx in list(st.index_defs.items()):
+            if old in idx.columns and st.indexes.get(ik) == k:
+                columns = tuple(new if x == old else x for x in idx.columns)
+                st.index_defs[ik] = _replace(idx, columns=columns)
         for ok in st.referrers(k):
             other = st.relations[ok]
             changed = False
@@ -1773,6 +2255,8 @@ class Replayer:
             if table == k:
                 del st.indexes[ik]
                 st.indexes[(schema, ik[1])] = nk
+                if ik in st.index_defs:
+                    st.index_defs[(schema, ik[1])] = st.index_defs.pop(ik)
         self._retarget(k, nk)
         return nk
 
@@ -1869,6 +2353,8 @@ class Replayer:
 
     def op_CreateEnum(self, op: D.CreateEnum) -> None:
         k = self._new_type_key(op.name)
+        for label in op.labels:
+            _check_enum_label(label)
         self.state.types[k] = TypeState(k[0], k[1], "enum", labels=op.labels, span=self.span)
 
     def op_CreateComposite(self, op: D.CreateComposite) -> None:
@@ -1981,6 +2467,7 @@ class Replayer:
         if op.action == "add value":
             if ts.kind != "enum":
                 raise ReplayError("migration-invalid", f'"{ts.name}" is not an enum')
+            _check_enum_label(op.value)
             if op.value in ts.labels:
                 if op.if_not_exists:
                     return
@@ -2686,6 +3173,977 @@ def _returns_set(f: TFunc) -> bool:
     from pgdrift.sources.pg_builtins import builtins as _b
 
     return any(p.retset for p in _b().procs.get(f.name, ()))
+
+
+# --------------------------------------------------------------------------- DO block conditions
+
+_MAYBE = "maybe"  # a truth value: the answer depends on objects pgdrift does not model
+Truth = bool | str | None  # True, False, _MAYBE, or None (SQL NULL)
+
+
+class _Some:
+    """An unknown value in a catalog row (a system object's): it may equal
+    strings with one of ``prefixes`` or ``suffixes``, or in ``names``, or
+    anything at all."""
+
+    __slots__ = ("anything", "names", "prefixes", "suffixes")
+
+    def __init__(
+        self,
+        prefixes: tuple[str, ...] = (),
+        names: frozenset[str] = frozenset(),
+        suffixes: tuple[str, ...] = (),
+        anything: bool = False,
+    ) -> None:
+        self.prefixes = prefixes
+        self.names = names
+        self.suffixes = suffixes
+        self.anything = anything
+
+    def test(self, value: object) -> Truth:
+        if self.anything or not isinstance(value, str):
+            return _MAYBE
+        if value in self.names or value.startswith(self.prefixes) or value.endswith(self.suffixes):
+            return _MAYBE
+        return False
+
+
+_ANY = _Some(anything=True)
+_SYSTEM_NAME = _Some(prefixes=("pg_",))
+
+#: Relations of information_schema (Postgres 15).
+_INFO_SCHEMA_RELATIONS = frozenset(
+    [
+        "_pg_foreign_data_wrappers",
+        "_pg_foreign_servers",
+        "_pg_foreign_table_columns",
+        "_pg_foreign_tables",
+        "_pg_user_mappings",
+        "administrable_role_authorizations",
+        "applicable_roles",
+        "attributes",
+        "character_sets",
+        "check_constraint_routine_usage",
+        "check_constraints",
+        "collation_character_set_applicability",
+        "collations",
+        "column_column_usage",
+        "column_domain_usage",
+        "column_options",
+        "column_privileges",
+        "column_udt_usage",
+        "columns",
+        "constraint_column_usage",
+        "constraint_table_usage",
+        "data_type_privileges",
+        "domain_constraints",
+        "domain_udt_usage",
+        "domains",
+        "element_types",
+        "enabled_roles",
+        "foreign_data_wrapper_options",
+        "foreign_data_wrappers",
+        "foreign_server_options",
+        "foreign_servers",
+        "foreign_table_options",
+        "foreign_tables",
+        "information_schema_catalog_name",
+        "key_column_usage",
+        "parameters",
+        "referential_constraints",
+        "role_column_grants",
+        "role_routine_grants",
+        "role_table_grants",
+        "role_udt_grants",
+        "role_usage_grants",
+        "routine_column_usage",
+        "routine_privileges",
+        "routine_routine_usage",
+        "routine_sequence_usage",
+        "routine_table_usage",
+        "routines",
+        "schemata",
+        "sequences",
+        "sql_features",
+        "sql_implementation_info",
+        "sql_parts",
+        "sql_sizing",
+        "table_constraints",
+        "table_privileges",
+        "tables",
+        "transforms",
+        "triggered_update_columns",
+        "triggers",
+        "udt_privileges",
+        "usage_privileges",
+        "user_defined_types",
+        "user_mapping_options",
+        "user_mappings",
+        "view_column_usage",
+        "view_routine_usage",
+        "view_table_usage",
+        "views",
+    ]
+)
+_INFO_SCHEMA_TYPES = frozenset(
+    ["cardinal_number", "character_data", "sql_identifier", "time_stamp", "yes_or_no"]
+)
+_INFO_NAME = _Some(names=_INFO_SCHEMA_RELATIONS)
+_SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
+_RELKIND = {
+    "table": "r",
+    "partitioned_table": "p",
+    "foreign_table": "f",
+    "view": "v",
+    "materialized_view": "m",
+}
+_TYPTYPE = {"enum": "e", "composite": "c", "domain": "d", "range": "r", "shell": "p"}
+_SYSTEM_COLUMNS = ("ctid", "xmin", "cmin", "xmax", "cmax", "tableoid")
+
+Row = dict[str, object]
+
+
+def _eq(a: object, b: object) -> Truth:
+    if a is None or b is None:
+        return None
+    if isinstance(a, _Some):
+        return a.test(b) if not isinstance(b, _Some) else _MAYBE
+    if isinstance(b, _Some):
+        return b.test(a)
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        if len(a) != len(b):
+            return False
+        return _and([_eq(x, y) for x, y in zip(a, b, strict=True)])
+    if isinstance(a, tuple) != isinstance(b, tuple) and 0 in (a, b):
+        return False  # "no object" (oid 0) is no object's oid
+    if isinstance(a, bool) != isinstance(b, bool) or isinstance(a, tuple) != isinstance(b, tuple):
+        raise _Undecided("a comparison of values of different types")
+    if isinstance(a, str) != isinstance(b, str):
+        raise _Undecided("a comparison of values of different types")
+    if isinstance(a, str) and isinstance(b, str):
+        # The catalogs' text columns are of type name: a constant is cut to fit.
+        return D.truncate_identifier(a) == D.truncate_identifier(b)
+    return a == b
+
+
+def _and(values: Iterable[Truth]) -> Truth:
+    out: Truth = True
+    for v in values:
+        if v is False:
+            return False
+        if v is None:
+            out = None if out is True else out
+        elif v == _MAYBE and out is True:
+            out = _MAYBE
+    return out
+
+
+def _or(values: Iterable[Truth]) -> Truth:
+    out: Truth = False
+    for v in values:
+        if v is True:
+            return True
+        if v is None:
+            out = None if out is False else out
+        elif v == _MAYBE:
+            out = _MAYBE
+    return out
+
+
+def _unwrap(node: E.Node) -> E.Node:
+    while isinstance(node, (E.Paren, E.Src, E.Collate)):
+        node = node.arg
+    return node
+
+
+def _parse_name_list(text: str) -> tuple[str, ...]:
+    """A qualified name in a string (``'public."My T"'``), as regclass reads it."""
+    parts: list[str] = []
+    i, n = 0, len(text)
+    while True:
+        while i < n and text[i].isspace():
+            i += 1
+        if i < n and text[i] == '"':
+            j = i + 1
+            name = ""
+            while True:
+                k = text.find('"', j)
+                if k < 0:
+                    raise _Undecided(f"invalid name syntax: {text}")
+                name += text[j:k]
+                if text.startswith('"', k + 1):
+                    name += '"'
+                    j = k + 2
+                    continue
+                i = k + 1
+                break
+        else:
+            j = i
+            while i < n and text[i] not in '."' and not text[i].isspace():
+                i += 1
+            name = text[j:i].lower()
+            if not name:
+                raise _Undecided(f"invalid name syntax: {text}")
+        parts.append(D.truncate_identifier(name))
+        while i < n and text[i].isspace():
+            i += 1
+        if i >= n:
+            return tuple(parts)
+        if text[i] != ".":
+            raise _Undecided(f"invalid name syntax: {text}")
+        i += 1
+
+
+class _Conditions:
+    """Evaluates a DO block's IF condition against the replay state: EXISTS
+    over the catalogs (pg_type, pg_class, pg_namespace, pg_constraint, ...,
+    information_schema views) with equality conditions, ``to_regclass(...)
+    IS NULL`` and the like. What depends on objects pgdrift does not model,
+    or on anything else, raises :class:`_Undecided`."""
+
+    def __init__(self, r: Replayer) -> None:
+        self.r = r
+        self.st = r.state
+
+    def truth(self, node: E.Node) -> bool:
+        v = self.boolean(node, None)
+        if v == _MAYBE:
+            raise _Undecided("its IF condition depends on objects pgdrift does not model")
+        return v is True
+
+    # ---------------------------------------------------------------- expressions
+
+    def boolean(self, node: E.Node, env: _Env | None) -> Truth:
+        node = _unwrap(node)
+        if isinstance(node, E.BoolOp):
+            if node.op == "NOT":
+                v = self.boolean(node.args[0], env)
+                return v if v is None or v == _MAYBE else not v
+            vals = [self.boolean(a, env) for a in node.args]
+            return _and(vals) if node.op == "AND" else _or(vals)
+        if isinstance(node, E.SubLink) and node.kind == "EXISTS":
+            return self.exists(node.query)
+        if isinstance(node, E.Test) and node.what in ("NULL", "NOT NULL"):
+            value = self.scalar(node.arg, env)
+            if isinstance(value, _Some):
+                return _MAYBE
+            return (value is None) == (node.what == "NULL")
+        if isinstance(node, E.Const) and node.kind in ("bool", "null"):
+            return None if node.kind == "null" else node.value in ("true", "t")
+        if isinstance(node, E.Op) and node.left is not None and node.schema is None:
+            if node.name in ("=", "<>"):
+                v = _eq(self.scalar(node.left, env), self.scalar(node.right, env))
+                if node.name == "<>" and v is not None and v != _MAYBE:
+                    v = not v
+                return v
+            if node.name in ("<", ">", "<=", ">="):
+                return self._compare(node.name, node.left, node.right, env)
+        if isinstance(node, E.ColumnRef) and env is not None:
+            value = self.scalar(node, env)
+            if isinstance(value, _Some):
+                return _MAYBE
+            if value is None or isinstance(value, bool):
+                return value
+        raise _Undecided("its IF condition is beyond what pgdrift evaluates")
+
+    def _compare(self, op: str, left: E.Node, right: E.Node, env: _Env | None) -> Truth:
+        a, b = self.scalar(left, env), self.scalar(right, env)
+        if a is None or b is None:
+            return None
+        if isinstance(a, _Some) or isinstance(b, _Some):
+            return _MAYBE
+        if not isinstance(a, int) or not isinstance(b, int):
+            raise _Undecided("an ordering comparison of non-numbers")
+        return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
+
+    def scalar(self, node: E.Node, env: _Env | None) -> object:
+        node = _unwrap(node)
+        if isinstance(node, E.Const):
+            if node.kind == "str":
+                return node.value
+            if node.kind == "null":
+                return None
+            if node.kind == "bool":
+                return node.value in ("true", "t")
+            if node.kind == "num" and node.value is not None and node.value.isdigit():
+                return int(node.value)
+        elif isinstance(node, E.Op) and node.name == "-" and node.left is None:
+            v = self.scalar(node.right, env)
+            if isinstance(v, int) and not isinstance(v, bool):
+                return -v
+        elif isinstance(node, E.Op) and node.name == "||" and node.left is not None:
+            a, b = self.scalar(node.left, env), self.scalar(node.right, env)
+            if a is None or b is None:
+                return None
+            if isinstance(a, str) and isinstance(b, str):
+                return a + b
+        elif isinstance(node, E.ColumnRef):
+            if env is None:
+                raise _Undecided(f"it refers to {'.'.join(node.names)}")
+            return env.value(node)
+        elif isinstance(node, E.TypeCast):
+            return self.cast(self.scalar(node.arg, env), node.type.names[-1])
+        elif isinstance(node, E.FuncCall) and len(node.args) == 1 and not node.arg_names:
+            fname = node.name[-1]
+            if (len(node.name) == 1 or node.name[0] == PG_CATALOG) and fname in (
+                "to_regclass",
+                "to_regnamespace",
+                "to_regtype",
+            ):
+                value = self.scalar(node.args[0], env)
+                if value is None:
+                    return None
+                if not isinstance(value, str):
+                    raise _Undecided(f"{fname} of a non-string")
+                return self.regobject(fname[6:], value, missing_ok=True)
+        elif isinstance(node, E.SpecialFunc) and node.name == "CURRENT_SCHEMA":
+            path = self.r.effective_path()
+            return path[0] if path else None
+        elif isinstance(node, E.SubLink) and node.kind == "EXPR":
+            return self.scalar_subquery(node.query)
+        raise _Undecided("its IF condition is beyond what pgdrift evaluates")
+
+    def cast(self, value: object, type_name: str) -> object:
+        if value is None or isinstance(value, _Some):
+            return value
+        if type_name in ("text", "varchar", "name", "bpchar") and isinstance(value, str):
+            return D.truncate_identifier(value) if type_name == "name" else value
+        if type_name in ("regclass", "regnamespace", "regtype") and isinstance(value, str):
+            return self.regobject(type_name[3:], value, missing_ok=False)
+        if (
+            type_name in ("regclass", "regnamespace", "regtype", "oid") and isinstance(value, tuple)
+        ) or (type_name in ("int4", "int8", "int2") and isinstance(value, int)):
+            return value
+        raise _Undecided(f"a cast to {type_name}")
+
+    def regobject(self, kind: str, text: str, *, missing_ok: bool) -> object:
+        """The oid (as a key tuple) a regclass / regnamespace / regtype input
+        names, None for a missing one when ``missing_ok``, else the error."""
+        r, st = self.r, self.st
+        if kind == "namespace":
+            names = _parse_name_list(text)
+            if len(names) != 1:
+                raise _Undecided(f"invalid schema name {text}")
+            if names[0] in st.schemas or names[0] in _SYSTEM_SCHEMAS:
+                return ("ns", names[0])
+            if missing_ok:
+                return None
+            raise ReplayError(
+                "migration-unknown-schema", f'schema "{names[0]}" does not exist', sqlstate="3F000"
+            )
+        if kind == "type":
+            if any(c in text for c in "[]() "):
+                raise _Undecided(f"type {text} is beyond what pgdrift reads")
+            names = _parse_name_list(text)
+            k = r.find_type_key(names)
+            if k is not None:
+                return ("type", *k)
+            if len(names) == 1 or names[-2] == PG_CATALOG:
+                name = SQL_TYPE_NAMES.get(names[-1], names[-1])
+                if builtin_type(name) is not None:
+                    return ("type", PG_CATALOG, name)
+            if len(names) > 1 and names[-2] in _SYSTEM_SCHEMAS:
+                raise _Undecided(f"type {text} may be a system type")
+            if missing_ok:
+                return None
+            raise ReplayError(
+                "migration-unknown-type", f'type "{text}" does not exist', sqlstate="42704"
+            )
+        names = _parse_name_list(text)
+        key = r.find_relation_key(names)
+        if key is None:
+            for d in (st.sequences, st.indexes):
+                key = r._find_in_path(names, d)
+                if key is not None:
+                    break
+        if key is None:
+            tk = r.find_type_key(names)
+            if tk is not None and tk in st.types and st.types[tk].kind == "composite":
+                key = tk
+        if key is not None:
+            return ("rel", *key)
+        if names[-1].startswith("pg_") or names[0] in _SYSTEM_SCHEMAS:
+            raise _Undecided(f"{text} may be a system relation")
+        if missing_ok:
+            return None
+        raise ReplayError(
+            "migration-unknown-relation", f'relation "{text}" does not exist', sqlstate="42P01"
+        )
+
+    # ---------------------------------------------------------------- queries
+
+    def exists(self, q: E.Query) -> Truth:
+        result: Truth = False
+        for _env, truth in self.matches(q):
+            if truth is True:
+                return True
+            result = _MAYBE
+        return result
+
+    def scalar_subquery(self, q: E.Query) -> object:
+        body = q.body
+        assert isinstance(body, E.Select)
+        if len(body.targets) != 1:
+            raise _Undecided("a subquery with several columns")
+        found = list(self.matches(q))
+        if any(truth is not True for _env, truth in found) or len(found) > 1:
+            raise _Undecided("a subquery whose rows pgdrift cannot tell")
+        if not found:
+            return None
+        return self.scalar(body.targets[0].expr, found[0][0])
+
+    def matches(self, q: E.Query) -> Iterator[tuple[_Env, Truth]]:
+        """The row combinations of ``q`` that pass (True) or may pass (MAYBE)."""
+        body = q.body
+        if (
+            q.with_
+            or q.offset is not None
+            or not isinstance(body, E.Select)
+            or body.group_by
+            or body.having is not None
+            or body.distinct_on
+            or body.values
+            or not body.from_
+        ):
+            raise _Undecided("its IF condition's query is beyond what pgdrift evaluates")
+        if q.limit is not None and not (
+            isinstance(q.limit, E.Const) and q.limit.kind == "num" and q.limit.value != "0"
+        ):
+            raise _Undecided("its IF condition's query has a LIMIT")
+        tables: list[tuple[str, str]] = []
+        conds: list[E.Node] = []
+        for item in body.from_:
+            self._from_item(item, tables, conds)
+        if body.where is not None:
+            conds.append(body.where)
+        conjuncts: list[E.Node] = []
+        for c in conds:
+            _conjuncts(c, conjuncts)
+        env = _Env(tables)
+        # Narrow each table by the conditions on it alone, then join.
+        candidates: list[list[Row]] = []
+        for alias, table in tables:
+            mine = [c for c in conjuncts if env.aliases_of(c) == {alias}]
+            kept = []
+            for row in self.rows(table):
+                env.rows = {alias: row}
+                if _and(self.boolean(c, env) for c in mine) in (True, _MAYBE):
+                    kept.append(row)
+            candidates.append(kept)
+        rest = [c for c in conjuncts if len(env.aliases_of(c)) != 1]
+        single = [c for c in conjuncts if len(env.aliases_of(c)) == 1]
+        total = 1
+        for kept in candidates:
+            total *= len(kept)
+        if total > 200_000:
+            raise _Undecided("its IF condition's query reads too many rows")
+        for combo in itertools.product(*candidates):
+            env.rows = {alias: row for (alias, _t), row in zip(tables, combo, strict=True)}
+            # Again with the narrowing conditions: they may have left a row in
+            # because it may match.
+            truth = _and(self.boolean(c, env) for c in (*rest, *single))
+            if truth is True or truth == _MAYBE:
+                yield _Env(tables, dict(env.rows)), truth
+
+    def _from_item(
+        self, item: E.FromItem, tables: list[tuple[str, str]], conds: list[E.Node]
+    ) -> None:
+        if isinstance(item, E.RangeVar):
+            names = item.names
+            if len(names) == 2 and names[0] in (PG_CATALOG, "information_schema"):
+                table = names[1] if names[0] == PG_CATALOG else "information_schema." + names[1]
+            elif len(names) == 1:
+                table = names[0]
+            else:
+                raise _Undecided(f"it reads {'.'.join(names)}")
+            if table not in _CATALOG_COLUMNS or item.col_aliases:
+                raise _Undecided(f"it reads {'.'.join(names)}")
+            tables.append((item.alias or names[-1], table))
+            return
+        if isinstance(item, E.Join) and item.kind in ("INNER", "CROSS") and not item.using:
+            if item.natural or item.alias:
+                raise _Undecided("its IF condition's query has a join pgdrift does not evaluate")
+            self._from_item(item.left, tables, conds)
+            self._from_item(item.right, tables, conds)
+            if item.on is not None:
+                conds.append(item.on)
+            return
+        raise _Undecided("its IF condition's query has a join pgdrift does not evaluate")
+
+    # ---------------------------------------------------------------- catalogs
+
+    def rows(self, table: str) -> list[Row]:
+        return getattr(self, "_rows_" + table.replace(".", "_"))()  # type: ignore[no-any-return]
+
+    def _schemas(self) -> list[str]:
+        return [*self.st.schemas, *_SYSTEM_SCHEMAS]
+
+    def _rows_pg_namespace(self) -> list[Row]:
+        return [{"oid": ("ns", s), "nspname": s} for s in self._schemas()]
+
+    def _rows_information_schema_schemata(self) -> list[Row]:
+        return [{"schema_name": s} for s in self._schemas()]
+
+    def _relations(self) -> list[tuple[Key, str]]:
+        """(key, relkind) of every pg_class entry pgdrift models."""
+        st = self.st
+        out: list[tuple[Key, str]] = [(k, _RELKIND[r.kind]) for k, r in st.relations.items()]
+        for k, table in st.indexes.items():
+            rel = st.relations.get(table)
+            out.append((k, "I" if rel is not None and rel.kind == "partitioned_table" else "i"))
+        out.extend((k, "S") for k in st.sequences)
+        out.extend((k, "c") for k, t in st.types.items() if t.kind == "composite")
+        return out
+
+    def _rows_pg_class(self) -> list[Row]:
+        rows: list[Row] = [
+            {"oid": ("rel", *k), "relname": k[1], "relnamespace": ("ns", k[0]), "relkind": kind}
+            for k, kind in self._relations()
+        ]
+        for name, (kind, _cols) in builtins().relations.items():
+            rows.append(
+                {
+                    "oid": ("rel", PG_CATALOG, name),
+                    "relname": name,
+                    "relnamespace": ("ns", PG_CATALOG),
+                    "relkind": kind,
+                }
+            )
+        for schema in (PG_CATALOG, "pg_toast"):
+            rows.append(
+                {
+                    "oid": ("rel", schema, _ANY),
+                    "relname": _SYSTEM_NAME,
+                    "relnamespace": ("ns", schema),
+                    "relkind": _ANY,
+                }
+            )
+        rows.append(
+            {
+                "oid": ("rel", "information_schema", _ANY),
+                "relname": _INFO_NAME,
+                "relnamespace": ("ns", "information_schema"),
+                "relkind": _ANY,
+            }
+        )
+        return rows
+
+    def _rows_pg_type(self) -> list[Row]:
+        st = self.st
+        rows: list[Row] = []
+
+        def add(schema: str, name: str, typtype: str) -> None:
+            rows.append(
+                {
+                    "oid": ("type", schema, name),
+                    "typname": name,
+                    "typnamespace": ("ns", schema),
+                    "typtype": typtype,
+                }
+            )
+
+        for (schema, name), t in st.types.items():
+            add(schema, name, _TYPTYPE.get(t.kind, "b"))
+            if t.kind in ("enum", "composite", "domain", "range", "base"):
+                add(schema, _array_name(name), "b")
+        for schema, name in st.relations:
+            add(schema, name, "c")
+            add(schema, _array_name(name), "b")
+        for name, bt in builtins().types.items():
+            add(PG_CATALOG, name, bt.typtype)
+        names = _INFO_SCHEMA_TYPES | _INFO_SCHEMA_RELATIONS
+        rows.append(
+            {
+                "oid": ("type", "information_schema", _ANY),
+                "typname": _Some(names=names | {_array_name(n) for n in names}),
+                "typnamespace": ("ns", "information_schema"),
+                "typtype": _ANY,
+            }
+        )
+        if any(t.kind == "range" for t in st.types.values()):
+            rows.append(
+                {
+                    "oid": _ANY,
+                    "typname": _Some(suffixes=("multirange",)),
+                    "typnamespace": _ANY,
+                    "typtype": _ANY,
+                }
+            )
+        return rows
+
+    def _rows_pg_proc(self) -> list[Row]:
+        rows: list[Row] = [
+            {
+                "oid": ("proc", *k[:2], k[2]),
+                "proname": f.name,
+                "pronamespace": ("ns", f.schema),
+                "prokind": "p" if f.procedure else "f",
+            }
+            for k, f in self.st.functions.items()
+        ]
+        for name, procs in builtins().procs.items():
+            for p in procs:
+                rows.append(
+                    {
+                        "oid": ("proc", PG_CATALOG, name, _ANY),
+                        "proname": name,
+                        "pronamespace": ("ns", PG_CATALOG),
+                        "prokind": p.kind,
+                    }
+                )
+        rows.append(
+            {
+                "oid": ("proc", "information_schema", _ANY, _ANY),
+                "proname": _Some(prefixes=("_pg_",)),
+                "pronamespace": ("ns", "information_schema"),
+                "prokind": "f",
+            }
+        )
+        return rows
+
+    def _rows_information_schema_routines(self) -> list[Row]:
+        return [
+            {"routine_schema": r["pronamespace"][1], "routine_name": r["proname"]}  # type: ignore[index]
+            for r in self._rows_pg_proc()
+            if r["prokind"] in ("f", "p")
+        ]
+
+    def _rows_pg_constraint(self) -> list[Row]:
+        st = self.st
+        rows: list[Row] = []
+        for k, rel in st.relations.items():
+            for c in rel.constraints:
+                rows.append(
+                    {
+                        "conname": c.name,
+                        "conrelid": ("rel", *k),
+                        "connamespace": ("ns", k[0]),
+                        "contype": c.kind,
+                        "contypid": 0,
+                    }
+                )
+            if self.r.options.server_version >= 18 and any(c.not_null for c in rel.columns):
+                rows.append(
+                    {
+                        "conname": _Some(suffixes=("_not_null",)),
+                        "conrelid": ("rel", *k),
+                        "connamespace": ("ns", k[0]),
+                        "contype": "n",
+                        "contypid": 0,
+                    }
+                )
+        for k, t in st.types.items():
+            for name, _text in t.checks:
+                rows.append(
+                    {
+                        "conname": name,
+                        "conrelid": 0,
+                        "connamespace": ("ns", k[0]),
+                        "contype": "c",
+                        "contypid": ("type", *k),
+                    }
+                )
+        rows.append(
+            {
+                "conname": _SYSTEM_NAME,
+                "conrelid": ("rel", PG_CATALOG, _ANY),
+                "connamespace": ("ns", PG_CATALOG),
+                "contype": _ANY,
+                "contypid": 0,
+            }
+        )
+        return rows
+
+    def _rows_information_schema_table_constraints(self) -> list[Row]:
+        kinds = {"p": "PRIMARY KEY", "u": "UNIQUE", "f": "FOREIGN KEY", "c": "CHECK"}
+        rows: list[Row] = []
+        for k, rel in self.st.relations.items():
+            if rel.kind not in ("table", "partitioned_table", "foreign_table"):
+                continue
+            for c in rel.constraints:
+                if c.kind in kinds:
+                    rows.append(
+                        {
+                            "constraint_schema": k[0],
+                            "constraint_name": c.name,
+                            "table_schema": k[0],
+                            "table_name": k[1],
+                            "constraint_type": kinds[c.kind],
+                        }
+                    )
+            if any(c.not_null for c in rel.columns):
+                rows.append(
+                    {
+                        "constraint_schema": k[0],
+                        "constraint_name": _Some(suffixes=("_not_null",)),
+                        "table_schema": k[0],
+                        "table_name": k[1],
+                        "constraint_type": "CHECK",
+                    }
+                )
+        return rows
+
+    def _user_columns(self) -> Iterator[tuple[Key, RelState, int, ColState]]:
+        for k, rel in self.st.relations.items():
+            for i, c in enumerate(rel.columns, 1):
+                yield k, rel, i, c
+
+    def _rows_pg_attribute(self) -> list[Row]:
+        rows: list[Row] = []
+        for k, rel in self.st.relations.items():
+            for i, c in enumerate(rel.columns, 1):
+                rows.append(
+                    {"attrelid": ("rel", *k), "attname": c.name, "attnum": i, "attisdropped": False}
+                )
+            if rel.kind in ("table", "partitioned_table", "foreign_table", "materialized_view"):
+                for i, name in enumerate(_SYSTEM_COLUMNS, 1):
+                    rows.append(
+                        {
+                            "attrelid": ("rel", *k),
+                            "attname": name,
+                            "attnum": -i,
+                            "attisdropped": False,
+                        }
+                    )
+        for k, t in self.st.types.items():
+            for i, (name, _t) in enumerate(t.attributes, 1):
+                rows.append(
+                    {"attrelid": ("rel", *k), "attname": name, "attnum": i, "attisdropped": False}
+                )
+        for schema in _SYSTEM_SCHEMAS:
+            rows.append(
+                {
+                    "attrelid": ("rel", schema, _ANY),
+                    "attname": _ANY,
+                    "attnum": _ANY,
+                    "attisdropped": _ANY,
+                }
+            )
+        return rows
+
+    def _rows_information_schema_columns(self) -> list[Row]:
+        rows: list[Row] = [
+            {"table_schema": k[0], "table_name": k[1], "column_name": c.name}
+            for k, rel, _i, c in self._user_columns()
+            if rel.kind != "materialized_view"
+        ]
+        rows.append({"table_schema": PG_CATALOG, "table_name": _SYSTEM_NAME, "column_name": _ANY})
+        rows.append(
+            {"table_schema": "information_schema", "table_name": _INFO_NAME, "column_name": _ANY}
+        )
+        return rows
+
+    def _rows_information_schema_tables(self) -> list[Row]:
+        types = {
+            "table": "BASE TABLE",
+            "partitioned_table": "BASE TABLE",
+            "view": "VIEW",
+            "foreign_table": "FOREIGN",
+        }
+        rows: list[Row] = [
+            {"table_schema": k[0], "table_name": k[1], "table_type": types[r.kind]}
+            for k, r in self.st.relations.items()
+            if r.kind in types
+        ]
+        for name, (kind, _cols) in builtins().relations.items():
+            rows.append(
+                {
+                    "table_schema": PG_CATALOG,
+                    "table_name": name,
+                    "table_type": "VIEW" if kind == "v" else "BASE TABLE",
+                }
+            )
+        rows.append(
+            {"table_schema": "information_schema", "table_name": _INFO_NAME, "table_type": _ANY}
+        )
+        return rows
+
+    def _rows_information_schema_views(self) -> list[Row]:
+        return [
+            {"table_schema": r["table_schema"], "table_name": r["table_name"]}
+            for r in self._rows_information_schema_tables()
+            if r["table_type"] == "VIEW" or isinstance(r["table_type"], _Some)
+        ]
+
+    def _rows_information_schema_sequences(self) -> list[Row]:
+        return [{"sequence_schema": k[0], "sequence_name": k[1]} for k in self.st.sequences]
+
+    def _rows_pg_tables(self) -> list[Row]:
+        rows: list[Row] = [
+            {"schemaname": k[0], "tablename": k[1]}
+            for k, r in self.st.relations.items()
+            if r.kind in ("table", "partitioned_table")
+        ]
+        for name, (kind, _cols) in builtins().relations.items():
+            if kind == "r":
+                rows.append({"schemaname": PG_CATALOG, "tablename": name})
+        rows.append({"schemaname": "information_schema", "tablename": _Some(prefixes=("sql_",))})
+        return rows
+
+    def _rows_pg_views(self) -> list[Row]:
+        rows: list[Row] = [
+            {"schemaname": k[0], "viewname": k[1]}
+            for k, r in self.st.relations.items()
+            if r.kind == "view"
+        ]
+        for name, (kind, _cols) in builtins().relations.items():
+            if kind == "v":
+                rows.append({"schemaname": PG_CATALOG, "viewname": name})
+        rows.append({"schemaname": "information_schema", "viewname": _INFO_NAME})
+        return rows
+
+    def _rows_pg_matviews(self) -> list[Row]:
+        return [
+            {"schemaname": k[0], "matviewname": k[1]}
+            for k, r in self.st.relations.items()
+            if r.kind == "materialized_view"
+        ]
+
+    def _rows_pg_indexes(self) -> list[Row]:
+        st = self.st
+        rows: list[Row] = [
+            {"schemaname": k[0], "tablename": table[1], "indexname": k[1]}
+            for k, table in st.indexes.items()
+            if table in st.relations and st.relations[table].kind != "partitioned_table"
+        ]
+        for schema in (PG_CATALOG, "pg_toast"):
+            rows.append(
+                {"schemaname": schema, "tablename": _SYSTEM_NAME, "indexname": _SYSTEM_NAME}
+            )
+        return rows
+
+    def _rows_pg_policy(self) -> list[Row]:
+        return [
+            {"polname": p.name, "polrelid": ("rel", *k)}
+            for k, rel in self.st.relations.items()
+            for p in rel.policies
+        ]
+
+    def _rows_pg_policies(self) -> list[Row]:
+        return [
+            {"schemaname": k[0], "tablename": k[1], "policyname": p.name}
+            for k, rel in self.st.relations.items()
+            for p in rel.policies
+        ]
+
+    def _rows_pg_trigger(self) -> list[Row]:
+        rows: list[Row] = [
+            {"tgname": t[0], "tgrelid": ("rel", *k)}
+            for k, rel in self.st.relations.items()
+            for t in rel.triggers
+        ]
+        rows.append({"tgname": _Some(prefixes=("RI_ConstraintTrigger_",)), "tgrelid": _ANY})
+        return rows
+
+    def _rows_pg_extension(self) -> list[Row]:
+        rows: list[Row] = [{"extname": "plpgsql", "extnamespace": ("ns", PG_CATALOG)}]
+        for name, schema in self.st.extensions.items():
+            if not self.r.is_standin(name):
+                rows.append({"extname": name, "extnamespace": ("ns", schema)})
+        return rows
+
+    def _rows_pg_enum(self) -> list[Row]:
+        return [
+            {"enumtypid": ("type", *k), "enumlabel": label}
+            for k, t in self.st.types.items()
+            if t.kind == "enum"
+            for label in t.labels
+        ]
+
+
+_CATALOG_COLUMNS: dict[str, frozenset[str]] = {
+    name: frozenset(cols.split())
+    for name, cols in {
+        "pg_namespace": "oid nspname",
+        "pg_class": "oid relname relnamespace relkind",
+        "pg_type": "oid typname typnamespace typtype",
+        "pg_proc": "oid proname pronamespace prokind",
+        "pg_constraint": "conname conrelid connamespace contype contypid",
+        "pg_attribute": "attrelid attname attnum attisdropped",
+        "pg_policy": "polname polrelid",
+        "pg_policies": "schemaname tablename policyname",
+        "pg_trigger": "tgname tgrelid",
+        "pg_extension": "extname extnamespace",
+        "pg_enum": "enumtypid enumlabel",
+        "pg_indexes": "schemaname tablename indexname",
+        "pg_tables": "schemaname tablename",
+        "pg_views": "schemaname viewname",
+        "pg_matviews": "schemaname matviewname",
+        "information_schema.schemata": "schema_name",
+        "information_schema.tables": "table_schema table_name table_type",
+        "information_schema.views": "table_schema table_name",
+        "information_schema.columns": "table_schema table_name column_name",
+        "information_schema.table_constraints": (
+            "constraint_schema constraint_name table_schema table_name constraint_type"
+        ),
+        "information_schema.routines": "routine_schema routine_name",
+        "information_schema.sequences": "sequence_schema sequence_name",
+    }.items()
+}
+
+
+def _array_name(name: str) -> str:
+    return D.truncate_identifier("_" + name)
+
+
+def _conjuncts(node: E.Node, out: list[E.Node]) -> None:
+    node = _unwrap(node)
+    if isinstance(node, E.BoolOp) and node.op == "AND":
+        for a in node.args:
+            _conjuncts(a, out)
+    else:
+        out.append(node)
+
+
+class _Env:
+    """The rows a query's condition is evaluated on, by alias."""
+
+    def __init__(self, tables: list[tuple[str, str]], rows: dict[str, Row] | None = None) -> None:
+        self.tables = tables
+        self.rows: dict[str, Row] = rows or {}
+        self._aliases: dict[int, frozenset[str]] = {}
+
+    def resolve(self, ref: E.ColumnRef) -> tuple[str, str]:
+        names = ref.names
+        col = names[-1]
+        if len(names) == 1:
+            found = [a for a, t in self.tables if col in _CATALOG_COLUMNS[t]]
+            if len(found) != 1:
+                raise _Undecided(f"column {col} is not one pgdrift reads")
+            return found[0], col
+        qualifier = names[-2]
+        for alias, table in self.tables:
+            if alias == qualifier and col in _CATALOG_COLUMNS[table]:
+                return alias, col
+        raise _Undecided(f"column {'.'.join(names)} is not one pgdrift reads")
+
+    def value(self, ref: E.ColumnRef) -> object:
+        alias, col = self.resolve(ref)
+        row = self.rows.get(alias)
+        if row is None:
+            raise _Undecided(f"column {'.'.join(ref.names)} is not one pgdrift reads")
+        return row[col]
+
+    def aliases_of(self, node: E.Node) -> frozenset[str]:
+        got = self._aliases.get(id(node))
+        if got is None:
+            found: set[str] = set()
+            self._collect(node, found)
+            got = frozenset(found)
+            self._aliases[id(node)] = got
+        return got
+
+    def _collect(self, node: object, found: set[str]) -> None:
+        if isinstance(node, E.ColumnRef):
+            found.add(self.resolve(node)[0])
+        elif isinstance(node, E.SubLink):
+            return  # subqueries are evaluated on their own
+        elif isinstance(node, E.Node):
+            for f in fields(node):  # type: ignore[arg-type]
+                self._collect(getattr(node, f.name), found)
+        elif isinstance(node, tuple):
+            for x in node:
+                self._collect(x, found)
 
 
 # --------------------------------------------------------------------------- catalog adapters
