@@ -109,9 +109,10 @@ UNKNOWN_REFERENCE = check(
     Reports a reference to an object that the migrations before it (and, in
     a Supabase project, the platform) do not create: from the replay, with
     Postgres' message; without a database, from pgdrift's static model of
-    the migrations, statement by statement. After a `DO` block or dynamic
-    SQL, which the static model cannot see into, static findings are
-    withheld: the block may have created the object.
+    the migrations, statement by statement. `DO` blocks of plain DDL,
+    exception handlers and `IF [NOT] EXISTS` guards are replayed; after one
+    the static model cannot see into (loops, dynamic SQL), static findings
+    are withheld: the block may have created the object.
 
     ## Why
     Migrations run in order on an empty database. A reference to something
@@ -640,7 +641,7 @@ def _static_model(
 
 def _static_findings(found: Sequence[MigrationFinding], texts: dict[str, str]) -> list[Finding]:
     findings: list[Finding] = []
-    blind = False  # after a DO block or dynamic SQL: unknown names may be known after all
+    blind = False  # after an unmodelled DO block or dynamic SQL: unknown names may exist
     for item in found:
         text = texts.get(item.span.path, "")
         if item.code == "migration-unmodelled":
