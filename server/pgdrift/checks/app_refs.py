@@ -1091,19 +1091,7 @@ class _MigrationsModel:
         return self._schema
 
     def _compute(self) -> Schema | None:
-        ctx = self.ctx
-        if not ctx.project.migrations.files:
-            return None
-        if ctx.use_db:
-            shadow = ctx.migrations_schema()
-            if shadow is not None:
-                return shadow
-        from pgdrift.sides import static_schema
-
-        static = static_schema(ctx.project)
-        if static is not None and not static[1]:
-            return static[0]
-        return None
+        return self.ctx.migrations_model()
 
 
 def _read_types_file(

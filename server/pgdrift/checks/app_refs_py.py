@@ -46,6 +46,7 @@ from pgdrift.checks.app_refs_syntax import (
     Obj,
     TextIndex,
     camel_case,
+    combine_kinds,
 )
 
 SOURCE_SUFFIXES = frozenset({".py"})
@@ -394,14 +395,6 @@ def _module_kind(module: str) -> str:
     return UNKNOWN
 
 
-def _combine(kinds: set[str]) -> str:
-    if kinds == {OTHER}:
-        return OTHER
-    if SUPABASE in kinds and OTHER not in kinds:
-        return SUPABASE
-    return UNKNOWN
-
-
 def _root_name(node: ast.expr) -> ast.Name | None:
     """The name an expression starts from: ``client`` in ``client.schema('x').table``."""
     while True:
@@ -477,7 +470,7 @@ class _Bindings:
             kinds.add(_module_kind(self.imports[name]))
         if name in self.opaque:
             kinds.add(UNKNOWN)
-        result = _combine(kinds)
+        result = combine_kinds(kinds)
         self._kinds[name] = result
         return result
 
@@ -512,7 +505,7 @@ class _Bindings:
             return self.annotation_kind(node.slice)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             sides = [n for n in (node.left, node.right) if not _is_none(n)]
-            return _combine({self.annotation_kind(n) for n in sides})
+            return combine_kinds({self.annotation_kind(n) for n in sides})
         if isinstance(node, ast.Subscript):
             node = node.value  # Client[...]: generic clients
         if not isinstance(node, ast.Name | ast.Attribute):

@@ -164,6 +164,15 @@ OTHER = "other"
 UNKNOWN = ""
 
 
+def combine_kinds(kinds: set[str]) -> str:
+    """One receiver kind from the kinds of everything it may be bound to."""
+    if kinds == {OTHER}:
+        return OTHER
+    if SUPABASE in kinds and OTHER not in kinds:
+        return SUPABASE
+    return UNKNOWN
+
+
 def camel_case(name: str) -> str:
     """supabase-py's ``contained_by``/``in_``/``from_`` in supabase-js spelling."""
     head, *rest = name.rstrip("_").split("_")

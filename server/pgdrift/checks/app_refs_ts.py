@@ -40,6 +40,7 @@ from pgdrift.checks.app_refs_syntax import (
     Literal,
     Obj,
     TextIndex,
+    combine_kinds,
     identity_literal,
 )
 from pgdrift.checks.imports_ts import SOURCE_SUFFIXES, _parser, _text, is_tsx, parse_tree
@@ -351,14 +352,6 @@ def _module_kind(specifier: str) -> str:
     return UNKNOWN
 
 
-def _combine(kinds: set[str]) -> str:
-    if kinds == {OTHER}:
-        return OTHER
-    if SUPABASE in kinds and OTHER not in kinds:
-        return SUPABASE
-    return UNKNOWN
-
-
 class _Bindings:
     """What each name of one file is bound to, as far as the file shows (computed on demand)."""
 
@@ -432,7 +425,7 @@ class _Bindings:
         kinds = {self._declaration_kind(node) for node in declared.get(name, ())}
         if name in self.imports:
             kinds.add(_module_kind(self.imports[name]))
-        result = _combine(kinds)
+        result = combine_kinds(kinds)
         self._kinds[name] = result
         return result
 

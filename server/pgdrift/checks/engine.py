@@ -148,6 +148,23 @@ class CheckContext:
             self.note(f"cannot replay the migrations: {exc}")
             return None
 
+    def migrations_model(self) -> Schema | None:
+        """What the migrations build: the replay, else (no database, or a
+        replay that failed) the static model when it has no errors; None
+        without migrations."""
+        if not self.project.migrations.files:
+            return None
+        if self.use_db:
+            shadow = self.migrations_schema()
+            if shadow is not None:
+                return shadow
+        from pgdrift.sides import static_schema
+
+        static = static_schema(self.project)
+        if static is not None and not static[1]:
+            return static[0]
+        return None
+
     def database_schema(self, which: DatabaseName) -> Schema | None:
         """The live local or remote schema, or None with a note when unavailable."""
         if not self.use_db:

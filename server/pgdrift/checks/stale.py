@@ -427,18 +427,7 @@ def _run(ctx: CheckContext) -> list[Finding]:
 
 def migrations_schema(ctx: CheckContext) -> Schema | None:
     """What the migrations build: the shadow replay, else (no database) the static model."""
-    if not ctx.project.migrations.files:
-        return None  # nothing to be stale against
-    if ctx.use_db:
-        shadow = ctx.migrations_schema()
-        if shadow is not None:
-            return shadow
-    from pgdrift.sides import static_schema
-
-    static = static_schema(ctx.project)
-    if static is not None and not static[1]:
-        return static[0]
-    return None
+    return ctx.migrations_model()
 
 
 def compare(
