@@ -1349,7 +1349,7 @@ class _Parser:
             try:
                 node = ExprParser(sub).expr()
                 k = first + sub.pos
-                colname = figure_colname(node) or "expr"
+                colname = E.figure_colname(node)[0] or "expr"
             except ParseError:
                 k = last
         # COLLATE, opclass (with parameters), ASC/DESC, NULLS FIRST/LAST.
@@ -2676,52 +2676,6 @@ def _has_effect(block: DoBlock) -> bool:
         return False
 
     return items(block.items) or any(items(h) for _c, h in block.handlers)
-
-
-def figure_colname(node: E.Node) -> str | None:
-    """The column name Postgres gives an expression (FigureColnameInternal,
-    as FigureIndexColname uses it), or None."""
-    return _figure(node)[0]
-
-
-_SPECIAL_NAMES = {"TRIM": "btrim"}
-
-
-def _figure(node: E.Node) -> tuple[str | None, int]:
-    if isinstance(node, (E.Paren, E.Src, E.Collate)):
-        return _figure(node.arg)
-    if isinstance(node, E.ColumnRef):
-        last = node.names[-1]
-        return (None, 0) if last == "*" else (last, 2)
-    if isinstance(node, E.FuncCall):
-        return node.name[-1], 2
-    if isinstance(node, E.SpecialFunc):
-        if node.name == "TRIM":
-            mode = node.detail.lower()
-            return ("ltrim" if mode == "leading" else "rtrim" if mode == "trailing" else "btrim"), 2
-        return node.name.lower(), 2
-    if isinstance(node, E.Indirection):
-        step = node.path[-1] if node.path else None
-        if isinstance(step, str) and step != "*":
-            return step, 2
-        return _figure(node.arg)
-    if isinstance(node, E.TypeCast):
-        name, strength = _figure(node.arg)
-        if strength <= 1 and node.type.names:
-            return node.type.names[-1], 1
-        return name, strength
-    if isinstance(node, E.Case):
-        return "case", 1
-    if isinstance(node, E.ArrayLit):
-        return "array", 2
-    if isinstance(node, E.Row):
-        return "row", 2
-    if isinstance(node, E.SubLink):
-        if node.kind == "EXISTS":
-            return "exists", 2
-        if node.kind == "ARRAY":
-            return "array", 2
-    return None, 0
 
 
 def _unique_colnames(names: list[str]) -> tuple[str, ...]:

@@ -1484,3 +1484,55 @@ _ = (QIDENT, OP)  # re-exported token kinds are used by callers through this mod
 
 
 fast_pickling(globals())
+
+
+# --------------------------------------------------------------------------- column names
+
+
+def figure_colname(node: Node) -> tuple[str | None, int]:
+    """Postgres' FigureColnameInternal: the name an unnamed expression gets (a
+    view's output column, an index column) and how strongly (2: a column,
+    function or field name; 1: a type or CASE; 0: none)."""
+    if isinstance(node, Paren | Src | Collate):
+        return figure_colname(node.arg)
+    if isinstance(node, ColumnRef):
+        last = node.names[-1]
+        return (None, 0) if last == "*" else (last, 2)
+    if isinstance(node, Indirection):
+        for step in reversed(node.path):
+            if isinstance(step, str):
+                return (None, 0) if step == "*" else (step, 2)
+        return figure_colname(node.arg)
+    if isinstance(node, FuncCall):
+        return node.name[-1], 2
+    if isinstance(node, SpecialFunc):
+        if node.name == "TRIM":  # the grammar makes it btrim, ltrim or rtrim
+            mode = node.detail.lower()
+            return ("ltrim" if mode == "leading" else "rtrim" if mode == "trailing" else "btrim"), 2
+        return node.name.lower(), 2
+    if isinstance(node, TypeCast):
+        name, strength = figure_colname(node.arg)
+        if strength <= 1 and node.type.names:
+            tn = node.type
+            return (tn.names[0] if tn.sql_builtin else tn.names[-1]), 1
+        return name, strength
+    if isinstance(node, Case):
+        return "case", 1
+    if isinstance(node, ArrayLit):
+        return "array", 2
+    if isinstance(node, Row):
+        return "row", 2
+    if isinstance(node, SubLink):
+        if node.kind == "EXISTS":
+            return "exists", 2
+        if node.kind == "ARRAY":
+            return "array", 2
+        if node.kind == "EXPR":
+            body = node.query.body
+            if isinstance(body, Select) and body.targets:
+                target = body.targets[0]
+                return (target.alias, 2) if target.alias else figure_colname(target.expr)
+        return None, 0
+    if isinstance(node, AtTimeZone):
+        return "timezone", 2
+    return None, 0

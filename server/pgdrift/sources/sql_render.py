@@ -2191,75 +2191,8 @@ def _prefer_unexpanded(
 
 def figure_colname(n: E.Node) -> str:
     """FigureColname: the output name Postgres gives an unnamed target."""
-    name, _strength = _figure(n)
+    name, _strength = E.figure_colname(n)
     return name or "?column?"
-
-
-def _figure(n: E.Node) -> tuple[str | None, int]:
-    if isinstance(n, E.ColumnRef):
-        last = n.names[-1]
-        return (None, 0) if last == "*" else (last, 2)
-    if isinstance(n, E.Indirection):
-        for step in reversed(n.path):
-            if isinstance(step, str):
-                return (None, 0) if step == "*" else (step, 2)
-        return _figure(n.arg)
-    if isinstance(n, E.FuncCall):
-        return n.name[-1], 2
-    if isinstance(n, E.TypeCast):
-        name, strength = _figure(n.arg)
-        if strength <= 1:
-            tn = n.type
-            if tn.sql_builtin:
-                return _SQL_BUILTIN_COLNAMES.get(tn.names[0], tn.names[0]), 1
-            return tn.names[-1], 1
-        return name, strength
-    if isinstance(n, E.Collate | E.Paren):
-        return _figure(n.arg)
-    if isinstance(n, E.Case):
-        return "case", 1
-    if isinstance(n, E.ArrayLit):
-        return "array", 2
-    if isinstance(n, E.Row):
-        return "row", 2
-    if isinstance(n, E.SpecialFunc):
-        return n.name.lower(), 2
-    if isinstance(n, E.SubLink):
-        if n.kind == "EXISTS":
-            return "exists", 2
-        if n.kind == "ARRAY":
-            return "array", 2
-        if n.kind == "EXPR":
-            body = n.query.body
-            if isinstance(body, E.Select) and body.targets:
-                t = body.targets[0]
-                return (t.alias, 2) if t.alias else _figure(t.expr)
-        return None, 0
-    if isinstance(n, E.AtTimeZone):
-        return "timezone", 2
-    return None, 0
-
-
-# format_type names of SQL-grammar types, as FigureColname gives them
-# (the type name's last component as the parser saw it).
-_SQL_BUILTIN_COLNAMES = {
-    "int4": "int4",
-    "int8": "int8",
-    "int2": "int2",
-    "float4": "float4",
-    "float8": "float8",
-    "numeric": "numeric",
-    "bool": "bool",
-    "varchar": "varchar",
-    "bpchar": "bpchar",
-    "timestamp": "timestamp",
-    "timestamptz": "timestamptz",
-    "time": "time",
-    "timetz": "timetz",
-    "interval": "interval",
-    "bit": "bit",
-    "varbit": "varbit",
-}
 
 
 # --------------------------------------------------------------------------- printer
