@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -180,3 +181,69 @@ def test_plain_statements_split_on_semicolons(parts: list[str]) -> None:
     sql = ";".join(parts)
     expected = [s.strip() for s in sql.split(";") if s.strip()]
     assert [p.text.rstrip(";").strip() for p in statements(sql)] == expected
+
+
+_STATEMENTY = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "create table t (",
+                "insert into public.t values ",
+                "select a, b from x where ",
+                "alter table only s.t add ",
+                ")",
+                "(",
+                "((",
+                "))",
+                ";",
+                "'",
+                "''",
+                "'a;b'",
+                '"q;"',
+                "E'x\\'y;'",
+                "e'",
+                " e'",
+                "$$",
+                "$1",
+                "$t$",
+                "a$b$",
+                "-- c;\n",
+                "/* ; */",
+                "--",
+                "/*",
+                "*/",
+                "-",
+                "/",
+                " ",
+                "\n",
+                "x",
+                "1e'",
+                "(a, (b, (c, (d))))",
+            ]
+        ),
+        st.sampled_from(list("aeE $;'\"-/*()\\\n.,01_")),
+        st.characters(),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "insert into public.t values E'it\\'s; unterminated",  # not a plain 'it\'
+        "insert into public.t values x$$ ; $$",  # a$$ is a word, not a quote
+        "select a from b where c = $1; select $$;$$",
+        "select a from b where (c = (d + (e * (f - (g)))); x",  # deeper than _RUN nests
+        "select a from b where (c = $$)$$) ; d",
+        "select a from b where c = e'\\';' ; d",
+    ],
+)
+def test_run_skipping_edge_cases(text: str) -> None:
+    assert split(text) == split(text, fast=False)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(_SQLISH, _STATEMENTY))
+def test_run_skipping_splits_exactly_like_the_token_loop(text: str) -> None:
+    assert split(text) == split(text, fast=False)
