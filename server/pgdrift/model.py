@@ -20,9 +20,12 @@ Conventions shared by all producers (catalog, shadow, migrations, type files):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import copyreg
+import dataclasses
+import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 TypeKind = Literal[
     "base",  # built-in or extension scalar (int4, text, uuid, vector, ...)
@@ -297,3 +300,36 @@ class Schema:
             if ordered == fk.columns:
                 return True
         return False
+
+
+def fast_pickling(namespace: dict[str, Any]) -> None:
+    """Pickle the module's frozen dataclasses as constructor calls.
+
+    Python's default for frozen slotted dataclasses is a generic
+    ``__setstate__`` that looks up the fields for every object, several
+    times slower to load; the fields are read with one ``attrgetter`` call.
+    Parse workers pickle every operation they send and the caches hold
+    whole schemas, so both directions are hot paths. Shared objects stay
+    shared (pickle's memo), and a field with ``init=False`` starts afresh.
+    """
+    for obj in list(namespace.values()):
+        if (
+            isinstance(obj, type)
+            and dataclasses.is_dataclass(obj)
+            and obj.__dataclass_params__.frozen  # type: ignore[attr-defined]
+        ):
+            names = tuple(f.name for f in dataclasses.fields(obj) if f.init)
+            copyreg.pickle(obj, _reducer(obj, names))
+
+
+def _reducer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda obj: (cls, (one(obj),))
+    if not names:
+        return lambda obj: (cls, ())
+    fields = operator.attrgetter(*names)  # a tuple for two names or more
+    return lambda obj: (cls, fields(obj))
+
+
+fast_pickling(globals())

@@ -512,3 +512,21 @@ def test_platform_extensions_may_be_created_again_project_ones_not() -> None:
     assert again.span.start_line == 1
     assert again.message == 'extension "pg_cron" already exists'
     assert run("create extension pg_cron;\ncreate extension if not exists pg_cron;\n", False) == []
+
+
+def test_dollar_quoted_bodies_are_kept_as_written() -> None:
+    # The file's tokenizer sees long bodies blanked; the parse must not.
+    body = "\n  select $x$ 'a' $x$ || $1; -- $$ inside a tagged body\n"
+    text = (
+        f"create function public.f(text) returns text language sql as $fn${body}$fn$;\n"
+        "create function public.g() returns int language sql as $$ select 1 $$;\n"
+        "comment on function public.g() is $c$it's $$ fine$c$;\n"
+    )
+    from pgdrift.sources import ddl as D
+
+    ops = [op for op, _loc in parse_file(text).ops]
+    assert [type(op).__name__ for op in ops] == ["CreateFunction", "CreateFunction", "Comment"]
+    f, g, comment = ops
+    assert isinstance(f, D.CreateFunction) and f.body == body
+    assert isinstance(g, D.CreateFunction) and g.body == " select 1 "
+    assert isinstance(comment, D.Comment) and comment.text == "it's $$ fine"

@@ -21,6 +21,7 @@ import operator
 import re
 from dataclasses import dataclass
 
+from pgdrift.model import fast_pickling
 from pgdrift.sources import sql_expr as E
 from pgdrift.sources.sql_expr import ExprParser
 from pgdrift.sources.sql_tokens import (
@@ -36,7 +37,7 @@ from pgdrift.sources.sql_tokens import (
     TokenizeError,
     tokenize,
 )
-from pgdrift.sources.sql_types import TypeName, fast_pickling
+from pgdrift.sources.sql_types import TypeName
 
 QName = tuple[str, ...]  # (name,) or (schema, name)
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pgdrift.model import Schema, Span
+from pgdrift.model import Schema, Span, fast_pickling
 from pgdrift.sources import ddl as D
 from pgdrift.sources.replay import FreezeCache, Options, Replayer, State
 from pgdrift.sources.sql_split import Piece, split
@@ -67,8 +67,9 @@ def _cache_tag() -> tuple[int, str]:
 
 #: Replay snapshots are kept every this many files.
 CHECKPOINT_EVERY = 16
-#: Files per task for a parse worker: small, so the replay starts early and
-#: workers finish together; big enough that task overhead does not show.
+#: Files per task for a parse worker: small, so workers finish together; big
+#: enough that task overhead does not show. The first tasks are smaller still
+#: (see _chunks), so the replay can start after a few files.
 PARSE_CHUNK = 25
 
 _VERSION = re.compile(r"^(\d+)[_.-]")
@@ -208,6 +209,17 @@ def _parse_chunk(items: list[tuple[str, str]]) -> bytes:
     return pickle.dumps({d: parse_file(t) for d, t in items}, pickle.HIGHEST_PROTOCOL)
 
 
+def _chunks(todo: list[_FileEntry]) -> list[list[_FileEntry]]:
+    """``todo`` in tasks of 4, 8, 16 and then PARSE_CHUNK files."""
+    out: list[list[_FileEntry]] = []
+    i, size = 0, 4
+    while i < len(todo):
+        out.append(todo[i : i + size])
+        i += size
+        size = min(size * 2, PARSE_CHUNK)
+    return out
+
+
 def _lower_priority() -> None:
     """Parse workers yield the CPU to the replay, which is the critical path:
     it is serial, while any idle worker time is made up by the others."""
@@ -241,9 +253,11 @@ def _file_tokens(text: str, pieces: Sequence[Piece]) -> Callable[[Piece], list[T
 
     One sqlglot call per file costs far less than one per statement. What the
     model ignores (comments, data statements) is blanked out first, offsets
-    kept, so it costs the tokenizer a skip instead of tokens. A statement
-    whose tokens do not line up with the split (or a file that does not
-    tokenize) is tokenized on its own by the parser.
+    kept, so it costs the tokenizer a skip instead of tokens; so are the
+    bodies of dollar-quoted strings (function bodies: sqlglot scans them
+    slowly, and :func:`convert` takes their text from the statement itself).
+    A statement whose tokens do not line up with the split (or a file that
+    does not tokenize) is tokenized on its own by the parser.
     """
     parts: list[str] = []
     pos = 0
@@ -251,7 +265,13 @@ def _file_tokens(text: str, pieces: Sequence[Piece]) -> Callable[[Piece], list[T
         if p.kind == "statement" and not p.unterminated and not D.is_ignored(p.text):
             if p.start > pos:
                 parts.append(" " * (p.start - pos))
-            parts.append(p.text)
+            pos = p.start
+            for start, end in p.dollar_bodies:
+                if end - start >= 16:
+                    parts.append(text[pos:start])
+                    parts.append("x" * (end - start))
+                    pos = end
+            parts.append(text[pos : p.end])
             pos = p.end
     if not parts:
         return lambda p: None
@@ -317,6 +337,34 @@ class ParseCache:
         hit = self._load_packs().get(digest)
         if hit is not None:
             return hit
+        return self._get_loose(digest)
+
+    def get_many(self, digests: Iterable[str]) -> dict[str, ParsedFile]:
+        """The cached entries among ``digests``. Loose files are looked up by
+        listing their folders, not by trying to open one per digest (a cold
+        index would try thousands)."""
+        packs = self._load_packs()
+        out: dict[str, ParsedFile] = {}
+        missing: dict[str, list[str]] = {}
+        for d in digests:
+            hit = packs.get(d)
+            if hit is not None:
+                out[d] = hit
+            else:
+                missing.setdefault(d[:2], []).append(d)
+        for prefix, group in missing.items():
+            try:
+                present = set(os.listdir(self.dir / prefix))
+            except OSError:
+                continue
+            for d in group:
+                if f"{d}.pickle" in present:
+                    hit = self._get_loose(d)
+                    if hit is not None:
+                        out[d] = hit
+        return out
+
+    def _get_loose(self, digest: str) -> ParsedFile | None:
         try:
             data = pickle.loads(self._path(digest).read_bytes())
         except Exception:
@@ -403,109 +451,6 @@ def default_cache_dir(project_root: str | os.PathLike[str]) -> Path:
 
 # --------------------------------------------------------------------------- result codec
 
-# Unpickling frozen slotted dataclasses goes through a slow generic
-# __setstate__; the result cache stores the model as nested tuples instead and
-# rebuilds it with the constructors (several times faster). Fields listed here
-# hold model objects; any other field is stored as is (pickle handles it), so
-# a model change can make the cache slower, never wrong.
-_NESTED: dict[type, dict[str, str]] = {}
-
-
-def _init_codec() -> None:
-    from pgdrift import model as m
-
-    one, many = "one", "many"
-    _NESTED.update(
-        {
-            m.Schema: {
-                "relations": many,
-                "enums": many,
-                "composites": many,
-                "domains": many,
-                "functions": many,
-                "foreign_keys": many,
-            },
-            m.Relation: {
-                "columns": many,
-                "column_sources": many,
-                "policies": many,
-                "span": one,
-                "altered": many,
-            },
-            m.Column: {"type": one, "span": one, "altered": many},
-            m.Policy: {"span": one},
-            m.Enum: {"span": one, "altered": many},
-            m.CompositeType: {"attributes": many, "span": one, "altered": many},
-            m.Attribute: {"type": one},
-            m.Domain: {"base": one, "span": one, "altered": many},
-            m.Function: {"args": many, "return_type_ref": one, "span": one, "altered": many},
-            m.FunctionArg: {"type": one},
-            m.ForeignKey: {"span": one},
-            m.ColumnSource: {},
-            m.TypeRef: {},
-            m.Span: {},
-            MigrationFinding: {"span": one},
-        }
-    )
-
-
-_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
-
-
-def _fields_of(cls: type) -> tuple[tuple[str, str], ...]:
-    got = _FIELDS.get(cls)
-    if got is None:
-        import dataclasses
-
-        nested = _NESTED.get(cls, {})
-        got = tuple((f.name, nested.get(f.name, "")) for f in dataclasses.fields(cls) if f.init)
-        _FIELDS[cls] = got
-    return got
-
-
-def _encode(obj: object, memo: dict[int, tuple[object, object]]) -> object:
-    """Nested tuples for a model object; shared objects (the statement span
-    of every column it created, common type references) stay shared, so
-    pickle writes them once."""
-    if obj is None:
-        return None
-    hit = memo.get(id(obj))
-    if hit is not None:
-        return hit[1]
-    cls = type(obj)
-    out: list[object] = [cls]
-    for name, how in _fields_of(cls):
-        v = getattr(obj, name)
-        if how == "one":
-            v = _encode(v, memo)
-        elif how == "many":
-            v = tuple(_encode(x, memo) for x in v)
-        out.append(v)
-    encoded = tuple(out)
-    memo[id(obj)] = (obj, encoded)  # keep obj alive: its id stays unique
-    return encoded
-
-
-def _decode(data: object, memo: dict[int, object]) -> object:
-    if data is None:
-        return None
-    hit = memo.get(id(data))
-    if hit is not None:
-        return hit
-    assert isinstance(data, tuple)
-    cls = data[0]
-    args = []
-    for (_name, how), v in zip(_fields_of(cls), data[1:], strict=True):
-        if how == "one":
-            v = _decode(v, memo)
-        elif how == "many":
-            v = tuple(_decode(x, memo) for x in v)
-        args.append(v)
-    obj = cls(*args)
-    memo[id(data)] = obj
-    return obj
-
-
 # --------------------------------------------------------------------------- index
 
 
@@ -590,15 +535,20 @@ class MigrationIndex:
             h.update(b"\0" + e.path.encode("utf-8", "surrogatepass") + b"\0" + e.digest.encode())
         return h.hexdigest()
 
-    def _parsed(self, entries: Sequence[_FileEntry]) -> Iterator[_FileEntry]:
-        """``entries`` in order, each with ``parsed`` filled in: kept, from the
-        cache, or parsed. Many files to parse go to worker processes in
-        chunks, and each entry is yielded as soon as its chunk is back, so the
-        caller's replay overlaps the parsing of later files."""
+    @contextlib.contextmanager
+    def _parsing(self, entries: Sequence[_FileEntry]) -> Iterator[Iterator[_FileEntry]]:
+        """An iterator over ``entries`` in order, each with ``parsed`` filled
+        in: kept, from the cache, or parsed. Many files to parse go to worker
+        processes in chunks, started on entering the context (the caller can
+        set up its replay meanwhile); each entry comes out as soon as its
+        chunk is back, so the replay overlaps the parsing of later files."""
+        cached: dict[str, ParsedFile] = {}
+        if self.cache is not None:
+            cached = self.cache.get_many(e.digest for e in entries if e.parsed is None)
         todo: list[_FileEntry] = []
         for e in entries:
-            if e.parsed is None and self.cache is not None:
-                e.parsed = self.cache.get(e.digest)
+            if e.parsed is None:
+                e.parsed = cached.get(e.digest)
             if e.parsed is None:
                 todo.append(e)
         self.last_parsed += len(todo)
@@ -608,12 +558,12 @@ class MigrationIndex:
                 e.parsed = parse_file(e.text)
             if self.cache is not None and todo:
                 self.cache.put_many({e.digest: e.parsed for e in todo if e.parsed is not None})
-            yield from entries
+            yield iter(entries)
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        chunks = [todo[i : i + PARSE_CHUNK] for i in range(0, len(todo), PARSE_CHUNK)]
+        chunks = _chunks(todo)
         records: list[bytes] = []
         items: dict[str, ParsedFile] = {}
         # An executor, not a multiprocessing.Pool: when a worker dies (killed,
@@ -624,8 +574,8 @@ class MigrationIndex:
             replies = [pool.submit(_parse_chunk, [(e.digest, e.text) for e in c]) for c in chunks]
             pending = iter(zip(chunks, replies, strict=True))
             try:
-                yield from self._in_order(entries, pending, records, items)
-            except GeneratorExit:  # the replay stopped early: do not parse the rest
+                yield self._in_order(entries, pending, records, items)
+            except BaseException:  # the replay stopped early: do not parse the rest
                 pool.shutdown(cancel_futures=True)
                 raise
         if self.cache is not None:
@@ -694,18 +644,20 @@ class MigrationIndex:
         for k in [k for k in self._checkpoints if k > start]:
             del self._checkpoints[k]
         resume = max((k for k in self._checkpoints if k <= start), default=0)
-        state = (
-            self._checkpoints[resume].copy()
-            if resume in self._checkpoints
-            else self._base_state().copy()
-        )
         del self._issues[resume:]
-        replayer = Replayer(state, self.options)
-        for i, entry in enumerate(self._parsed(self._files[resume:]), resume):
-            if i % CHECKPOINT_EVERY == 0:
-                self._checkpoints[i] = replayer.state.copy()
-            self._issues.append(self._replay_file(replayer, entry))
-            self.last_replayed += 1
+        with self._parsing(self._files[resume:]) as parsed:
+            # The prelude replays while the first files are parsed.
+            state = (
+                self._checkpoints[resume].copy()
+                if resume in self._checkpoints
+                else self._base_state().copy()
+            )
+            replayer = Replayer(state, self.options)
+            for i, entry in enumerate(parsed, resume):
+                if i % CHECKPOINT_EVERY == 0:
+                    self._checkpoints[i] = replayer.state.copy()
+                self._issues.append(self._replay_file(replayer, entry))
+                self.last_replayed += 1
         self._schema = replayer.freeze(self._frozen)
         self._replayed = True
         findings = [f for group in self._issues for f in group]
@@ -729,20 +681,13 @@ class MigrationIndex:
         except Exception:
             return False
         if not isinstance(data, tuple) or len(data) != 3 or data[0] != _cache_tag():
-            return False
-        try:
-            if not _NESTED:
-                _init_codec()
-            dmemo: dict[int, object] = {}
-            schema = _decode(data[1], dmemo)
-            findings = [_decode(f, dmemo) for f in data[2]]
-        except Exception:
             return False  # a foreign or outdated entry: rebuild
-        if not isinstance(schema, Schema) or not all(
-            isinstance(f, MigrationFinding) for f in findings
+        schema, findings = data[1], data[2]
+        if not isinstance(schema, Schema) or not (
+            isinstance(findings, list) and all(isinstance(f, MigrationFinding) for f in findings)
         ):
             return False
-        self._schema, self._findings = schema, findings  # type: ignore[assignment]
+        self._schema, self._findings = schema, findings
         return True
 
     def _store_result(self) -> None:
@@ -753,15 +698,9 @@ class MigrationIndex:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as f:
-                if not _NESTED:
-                    _init_codec()
-                ememo: dict[int, tuple[object, object]] = {}
-                encoded = (
-                    _cache_tag(),
-                    _encode(self._schema, ememo),
-                    [_encode(x, ememo) for x in self._findings],
-                )
-                pickle.dump(encoded, f, pickle.HIGHEST_PROTOCOL)
+                # Model objects pickle as constructor calls (model.fast_pickling).
+                data = (_cache_tag(), self._schema, self._findings)
+                pickle.dump(data, f, pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
             pass
@@ -932,3 +871,6 @@ def read_migration_file(
             f"not UTF-8 (invalid byte 0x{data[exc.start]:02x})",
             Span(shown, line, col, line, col + 1),
         )
+
+
+fast_pickling(globals())

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pgdrift.model import fast_pickling
 from pgdrift.sources.sql_tokens import BITSTR, EOF, NUM, OP, PARAM, QIDENT, STR, WORD, Stream
-from pgdrift.sources.sql_types import SERIAL_TYPES, SQL_TYPE_NAMES, TypeName, fast_pickling
+from pgdrift.sources.sql_types import SERIAL_TYPES, SQL_TYPE_NAMES, TypeName
 
 # --------------------------------------------------------------------------- nodes
 

@@ -34,7 +34,6 @@ _OP_KEEP_TRAILING_SIGN = frozenset("~!@#^&|`?%")
 _STRING_TYPES = {
     TokenType.STRING,
     TokenType.NATIONAL_STRING,
-    TokenType.HEREDOC_STRING,
     TokenType.RAW_STRING,
     TokenType.BYTE_STRING,
     TokenType.UNICODE_STRING,
@@ -119,9 +118,10 @@ def convert(sql: str, raw: Sequence[Token], base: int = 0) -> list[Tok]:
 
 # How _convert treats each sqlglot token type; types not listed are keywords
 # or punctuation, told apart by their text (see _classify).
-_K_OTHER, _K_STR, _K_VAR, _K_IDENT, _K_NUM, _K_BIT, _K_HEX = range(7)
+_K_OTHER, _K_STR, _K_VAR, _K_IDENT, _K_NUM, _K_BIT, _K_HEX, _K_DOLLAR = range(8)
 _KIND: dict[TokenType, int] = {
     **{tt: _K_STR for tt in _STRING_TYPES},
+    TokenType.HEREDOC_STRING: _K_DOLLAR,
     TokenType.VAR: _K_VAR,
     TokenType.IDENTIFIER: _K_IDENT,
     TokenType.NUMBER: _K_NUM,
@@ -201,6 +201,11 @@ def _convert(sql: str, raw: Sequence[Token], base: int) -> list[Tok]:
                 continue
         elif k == _K_STR:
             append(_new_tok(Tok, (STR, t.text, start, end)))
+        elif k == _K_DOLLAR:
+            # $tag$...$tag$: the body as written (the tokenizer may have been
+            # given a blanked copy of it, see migrations._file_tokens).
+            tag = sql.index("$", start + 1) + 1 - start
+            append(_new_tok(Tok, (STR, sql[start + tag : end - tag], start, end)))
         elif k == _K_IDENT:
             append(_new_tok(Tok, (QIDENT, t.text, start, end)))
         elif k == _K_NUM:

@@ -11,13 +11,10 @@ catalog source reports as ``type_display``.
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from pgdrift.model import TypeKind, TypeRef
+from pgdrift.model import TypeKind, TypeRef, fast_pickling
 from pgdrift.sources.pg_builtins import builtins, quote_ident
 
 PG_CATALOG = "pg_catalog"
@@ -250,27 +247,6 @@ def format_type(
     if not visible(t):
         name = quote_ident(t.schema) + "." + name
     return name + _typmod_text(t, m)
-
-
-def _reduce(obj: Any) -> tuple[Any, tuple[Any, ...]]:
-    cls = type(obj)
-    return cls, tuple(getattr(obj, name) for name in _INIT_FIELDS[cls])
-
-
-_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def fast_pickling(namespace: dict[str, Any]) -> None:
-    """Pickle the module's frozen dataclasses as constructor calls.
-
-    Python's default for frozen slotted dataclasses is a generic
-    ``__setstate__`` that looks up the fields for every object: loading the
-    parse cache spent most of its time there.
-    """
-    for obj in list(namespace.values()):
-        if isinstance(obj, type) and dataclasses.is_dataclass(obj):
-            _INIT_FIELDS[obj] = tuple(f.name for f in dataclasses.fields(obj) if f.init)
-            copyreg.pickle(obj, _reduce)
 
 
 fast_pickling(globals())
