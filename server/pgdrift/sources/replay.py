@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cache
@@ -453,6 +454,12 @@ class State:
     #: Stand-ins a migration's own CREATE EXTENSION installed (not the
     #: platform's): only those make a second CREATE EXTENSION fail.
     created_standins: frozenset[str] = frozenset()
+    #: Relation -> keys of the indexes (in ``indexes``) and of the sequences
+    #: (by ``owned_by``) ever set to belong to it: a superset, like ``refs``,
+    #: so column changes look at these candidates instead of every object.
+    #: Kept by :meth:`set_index` and :meth:`set_sequence`.
+    rel_indexes: dict[Key, frozenset[Key]] = field(default_factory=dict)
+    rel_sequences: dict[Key, frozenset[Key]] = field(default_factory=dict)
 
     def copy(self) -> State:
         return State(
@@ -470,7 +477,36 @@ class State:
             dict(self.index_defs),
             dict(self.standins),
             self.created_standins,
+            dict(self.rel_indexes),
+            dict(self.rel_sequences),
         )
+
+    def set_index(self, ik: Key, table: Key) -> None:
+        self.indexes[ik] = table
+        cur = self.rel_indexes.get(table, frozenset())
+        if ik not in cur:
+            self.rel_indexes[table] = cur | {ik}
+
+    def set_sequence(self, sk: Key, seq: SeqState) -> None:
+        self.sequences[sk] = seq
+        if seq.owned_by is not None:
+            owner = (seq.owned_by[0], seq.owned_by[1])
+            cur = self.rel_sequences.get(owner, frozenset())
+            if sk not in cur:
+                self.rel_sequences[owner] = cur | {sk}
+
+    def indexes_of(self, table: Key) -> list[Key]:
+        """Keys of the indexes on ``table``, in no particular order."""
+        return [ik for ik in self.rel_indexes.get(table, ()) if self.indexes.get(ik) == table]
+
+    def sequences_owned_by(self, table: Key) -> list[Key]:
+        """Keys of the sequences owned by a column of ``table``, in no particular order."""
+        out = []
+        for sk in self.rel_sequences.get(table, ()):
+            seq = self.sequences.get(sk)
+            if seq is not None and seq.owned_by is not None and seq.owned_by[:2] == table:
+                out.append(sk)
+        return out
 
     def note_ref(self, target: Key, source: Key) -> None:
         cur = self.refs.get(target, frozenset())
@@ -579,6 +615,37 @@ class Options:
     server_version: int = 15
 
 
+class _RelScope(Scope):
+    """The scope of a relation's own expressions (defaults, checks, policies),
+    its range entry built on first use: most defaults read no column, and
+    building it for each made CREATE TABLE quadratic in its columns. (The
+    relation state is immutable, so building it late gives the same entry.)"""
+
+    def __init__(self, r: Replayer, rel: RelState) -> None:
+        self._r = r
+        self._rel = rel
+        self._entries: list[RangeEntry] | None = None
+        self.parent = None
+        self.ctes = {}
+
+    @property
+    def entries(self) -> list[RangeEntry]:
+        if self._entries is None:
+            rel = self._rel
+            cols = list(self._r.column_infos(rel, with_not_null=False))
+            origins: list[tuple[str, str, str] | None] = [
+                (rel.schema, rel.name, c.name) for c in rel.columns
+            ]
+            self._entries = [
+                RangeEntry(rel.name, cols, origins, "relation", (rel.schema, rel.name), rel.kind)
+            ]
+        return self._entries
+
+    @entries.setter
+    def entries(self, value: list[RangeEntry]) -> None:
+        self._entries = value
+
+
 class Replayer:
     """Applies ops to a :class:`State` with a session (search_path, transactions)."""
 
@@ -592,6 +659,10 @@ class Replayer:
         self._block: State | None = None
         self._savepoints: list[tuple[str, State]] = []
         self._display = _DisplayCatalog(self)
+        #: (schema, name, with_not_null) -> (columns, their infos): see column_infos.
+        self._column_infos: dict[
+            tuple[str, str, bool], tuple[tuple[ColState, ...], tuple[ColumnInfo, ...]]
+        ] = {}
 
     # ---------------------------------------------------------------- session
 
@@ -764,12 +835,21 @@ class Replayer:
         return format_type(t, mods, self._display.type_visible, interval_fields=fields)
 
     def rel_scope(self, rel: RelState) -> Scope:
-        cols = [ColumnInfo(c.name, c.type, c.mods) for c in rel.columns]
-        origins: list[tuple[str, str, str] | None] = [
-            (rel.schema, rel.name, c.name) for c in rel.columns
-        ]
-        entry = RangeEntry(rel.name, cols, origins, "relation", (rel.schema, rel.name), rel.kind)
-        return Scope([entry])
+        return _RelScope(self, rel)
+
+    def column_infos(self, rel: RelState, *, with_not_null: bool) -> tuple[ColumnInfo, ...]:
+        """The analyzer's view of a relation's columns, kept while they are
+        unchanged: policies and views read the same tables again and again."""
+        ck = (rel.schema, rel.name, with_not_null)
+        hit = self._column_infos.get(ck)
+        if hit is not None and hit[0] is rel.columns:
+            return hit[1]
+        if with_not_null:
+            infos = tuple(ColumnInfo(c.name, c.type, c.mods, c.not_null) for c in rel.columns)
+        else:
+            infos = tuple(ColumnInfo(c.name, c.type, c.mods) for c in rel.columns)
+        self._column_infos[ck] = (rel.columns, infos)
+        return infos
 
     def render_default(
         self, expr: E.Node, t: PgType, mods: tuple[str, ...], rel: RelState | None
@@ -1280,13 +1360,11 @@ class Replayer:
             cons = tuple(c for c in other.constraints if not (c.kind == "f" and c.ref == k))
             if len(cons) != len(other.constraints):
                 st.relations[ok] = _replace(other, constraints=cons)
-        for ik, table in list(st.indexes.items()):
-            if table == k:
-                del st.indexes[ik]
-                st.index_defs.pop(ik, None)
-        for sk, seq in list(st.sequences.items()):
-            if seq.owned_by is not None and (seq.owned_by[0], seq.owned_by[1]) == k:
-                del st.sequences[sk]
+        for ik in st.indexes_of(k):
+            del st.indexes[ik]
+            st.index_defs.pop(ik, None)
+        for sk in st.sequences_owned_by(k):
+            del st.sequences[sk]
         for fk, f in list(st.functions.items()):
             if (f.result.schema, f.result.name) == k and f.result.kind == "relation":
                 del st.functions[fk]
@@ -1557,8 +1635,8 @@ class Replayer:
         generated = False
         if serial:
             seq = self.choose_relation_name(rel.schema, rel.name, cd.name, "seq")
-            st.sequences[(rel.schema, seq)] = SeqState(
-                rel.schema, seq, (rel.schema, rel.name, cd.name)
+            st.set_sequence(
+                (rel.schema, seq), SeqState(rel.schema, seq, (rel.schema, rel.name, cd.name))
             )
             regclass = quote_literal(self._display.regclass_text(rel.schema, seq))
             not_null, default = True, f"nextval({regclass}::regclass)"
@@ -1685,7 +1763,7 @@ class Replayer:
         if code == "p":
             cols = tuple(_replace(c, not_null=True) if c.name in columns else c for c in cols)
         st.relations[key] = _replace(rel, columns=cols, constraints=(*rel.constraints, con))
-        st.indexes[(rel.schema, name)] = key
+        st.set_index((rel.schema, name), key)
         self._register_constraint_name(rel.schema, name)
 
     def _add_check(self, key: Key, name: str | None, expr: E.Node, column: str | None) -> None:
@@ -1791,7 +1869,7 @@ class Replayer:
             self.state.counter += 1
             con = ConState(name, "x", span=self.span, seq=self.state.counter)
             self.state.relations[key] = _replace(rel, constraints=(*rel.constraints, con))
-            self.state.indexes[(rel.schema, name)] = key
+            self.state.set_index((rel.schema, name), key)
 
     def op_CreateIndex(self, op: D.CreateIndex) -> None:
         rel = self.relation(op.table)
@@ -1814,7 +1892,7 @@ class Replayer:
             if op.if_not_exists:
                 return
             raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
-        self.state.indexes[k] = rel.key
+        self.state.set_index(k, rel.key)
         if op.columns:
             self.state.index_defs[k] = IndexDef(
                 op.columns, op.unique, op.method.lower(), op.partial, op.odd_sort
@@ -1895,7 +1973,7 @@ class Replayer:
                 for c in cols
             )
         st.relations[key] = _replace(rel, columns=cols, constraints=(*rel.constraints, con))
-        st.indexes[(rel.schema, name)] = key
+        st.set_index((rel.schema, name), key)
         self._register_constraint_name(rel.schema, name)
 
     def _check_constraint_name(self, rel: RelState, name: str) -> None:
@@ -1954,7 +2032,7 @@ class Replayer:
                         "migration-duplicate-object", f'relation "{a.new}" already exists'
                     )
                 table = st.indexes.pop(k)
-                st.indexes[nk] = table
+                st.set_index(nk, table)
                 if k in st.index_defs:
                     st.index_defs[nk] = st.index_defs.pop(k)
                 rel = st.relations.get(table)
@@ -1980,7 +2058,7 @@ class Replayer:
                 seq = _replace(seq, name=a.new)
             elif isinstance(a, D.SetSchema):
                 seq = _replace(seq, schema=a.schema)
-        self.state.sequences[(seq.schema, seq.name)] = seq
+        self.state.set_sequence((seq.schema, seq.name), seq)
 
     def _touch_col(self, col: ColState) -> ColState:
         if self.span is None or self.span in col.altered:
@@ -2033,7 +2111,7 @@ class Replayer:
                 constraints=tuple(_replace(c, name=a.new) if c.name == a.old else c for c in cons),
             )
             if (rel.schema, a.old) in st.indexes:
-                st.indexes[(rel.schema, a.new)] = st.indexes.pop((rel.schema, a.old))
+                st.set_index((rel.schema, a.new), st.indexes.pop((rel.schema, a.old)))
             self._register_constraint_name(rel.schema, a.new)
         elif isinstance(a, D.AttachPartition):
             ck = self.find_relation_key(a.child)
@@ -2083,8 +2161,8 @@ class Replayer:
             if a.action == "add":
                 col = _replace(col, identity=a.kind, not_null=True)
                 seq = self.choose_relation_name(rel.schema, rel.name, col.name, "seq")
-                st.sequences[(rel.schema, seq)] = SeqState(
-                    rel.schema, seq, (rel.schema, rel.name, col.name)
+                st.set_sequence(
+                    (rel.schema, seq), SeqState(rel.schema, seq, (rel.schema, rel.name, col.name))
                 )
             elif a.action == "set":
                 if col.identity is None:
@@ -2102,8 +2180,8 @@ class Replayer:
                         f'column "{col.name}" of relation "{rel.name}" is not an identity column',
                     )
                 col = _replace(col, identity=None)
-                for sk, s in list(st.sequences.items()):
-                    if s.owned_by == (rel.schema, rel.name, col.name):
+                for sk in st.sequences_owned_by(rel.key):
+                    if st.sequences[sk].owned_by == (rel.schema, rel.name, col.name):
                         del st.sequences[sk]
         elif isinstance(a, D.DropExpression):
             col = _replace(col, generated=False, default=None)
@@ -2131,8 +2209,9 @@ class Replayer:
         for c in dropped:
             st.indexes.pop((rel.schema, c.name), None)
         # So do plain indexes on it.
-        for ik, idx in list(st.index_defs.items()):
-            if a.name in idx.columns and st.indexes.get(ik) == k:
+        for ik in st.indexes_of(k):
+            idx = st.index_defs.get(ik)
+            if idx is not None and a.name in idx.columns:
                 del st.index_defs[ik]
                 del st.indexes[ik]
         for ok in st.referrers(k):
@@ -2148,8 +2227,8 @@ class Replayer:
                 st.relations[ok] = _replace(other, constraints=fks)
             if k in other.deps and any(o[1] == k and o[2] == a.name for o in other.origins):
                 self.drop_relation(ok)
-        for sk, s in list(st.sequences.items()):
-            if s.owned_by == (rel.schema, rel.name, a.name):
+        for sk in st.sequences_owned_by(rel.key):
+            if st.sequences[sk].owned_by == (rel.schema, rel.name, a.name):
                 del st.sequences[sk]
         for child in self._children(k):
             if st.relations[child].col(a.name) is not None:
@@ -2197,8 +2276,9 @@ class Replayer:
             for c in rel.constraints
         )
         st.relations[k] = _replace(rel, columns=cols, constraints=cons)
-        for ik, idx in list(st.index_defs.items()):
-            if old in idx.columns and st.indexes.get(ik) == k:
+        for ik in st.indexes_of(k):
+            idx = st.index_defs.get(ik)
+            if idx is not None and old in idx.columns:
                 columns = tuple(new if x == old else x for x in idx.columns)
                 st.index_defs[ik] = _replace(idx, columns=columns)
         for ok in st.referrers(k):
@@ -2220,9 +2300,10 @@ class Replayer:
                 changed = True
             if changed:
                 st.relations[ok] = _replace(other, constraints=tuple(new_cons), origins=origins)
-        for sk, s in list(st.sequences.items()):
+        for sk in st.sequences_owned_by(rel.key):
+            s = st.sequences[sk]
             if s.owned_by == (rel.schema, rel.name, old):
-                st.sequences[sk] = _replace(s, owned_by=(rel.schema, rel.name, new))
+                st.set_sequence(sk, _replace(s, owned_by=(rel.schema, rel.name, new)))
         for child in self._children(k):
             if st.relations[child].col(old) is not None:
                 self.rename_column(child, old, new)
@@ -2248,13 +2329,13 @@ class Replayer:
         for sk, s in list(st.sequences.items()):
             if s.owned_by is not None and (s.owned_by[0], s.owned_by[1]) == k:
                 del st.sequences[sk]
-                st.sequences[(schema, s.name)] = SeqState(
-                    schema, s.name, (schema, k[1], s.owned_by[2])
+                st.set_sequence(
+                    (schema, s.name), SeqState(schema, s.name, (schema, k[1], s.owned_by[2]))
                 )
         for ik, table in list(st.indexes.items()):
             if table == k:
                 del st.indexes[ik]
-                st.indexes[(schema, ik[1])] = nk
+                st.set_index((schema, ik[1]), nk)
                 if ik in st.index_defs:
                     st.index_defs[(schema, ik[1])] = st.index_defs.pop(ik)
         self._retarget(k, nk)
@@ -2303,9 +2384,10 @@ class Replayer:
                     partition_of=part,
                     view_base=view_base,
                 )
-        for sk, s in list(st.sequences.items()):
-            if s.owned_by is not None and (s.owned_by[0], s.owned_by[1]) == old:
-                st.sequences[sk] = _replace(s, owned_by=(new[0], new[1], s.owned_by[2]))
+        for sk in st.sequences_owned_by(old):
+            s = st.sequences[sk]
+            assert s.owned_by is not None
+            st.set_sequence(sk, _replace(s, owned_by=(new[0], new[1], s.owned_by[2])))
 
     # ---------------------------------------------------------------- sequences
 
@@ -2316,7 +2398,7 @@ class Replayer:
             if op.if_not_exists:
                 return
             raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
-        self.state.sequences[k] = SeqState(schema, name)
+        self.state.set_sequence(k, SeqState(schema, name))
         if op.owned_by is not None:
             self._own_sequence(k, op.owned_by)
 
@@ -2333,12 +2415,12 @@ class Replayer:
 
     def _own_sequence(self, k: Key, owned_by: D.QName) -> None:
         if owned_by == ("",) or owned_by == ("none",):
-            self.state.sequences[k] = _replace(self.state.sequences[k], owned_by=None)
+            self.state.set_sequence(k, _replace(self.state.sequences[k], owned_by=None))
             return
         rel = self.relation(owned_by[:-1])
         assert rel is not None
-        self.state.sequences[k] = _replace(
-            self.state.sequences[k], owned_by=(rel.schema, rel.name, owned_by[-1])
+        self.state.set_sequence(
+            k, _replace(self.state.sequences[k], owned_by=(rel.schema, rel.name, owned_by[-1]))
         )
 
     # ---------------------------------------------------------------- types
@@ -2578,7 +2660,7 @@ class Replayer:
             self._create_view_with_sqlglot(op, k, kind, existing, problem)
             return
         targets = tq.targets
-        cols: list[ColState] = []
+        specs: list[tuple[str, PgType, tuple[str, ...]]] = []
         origins: list[tuple[str, Key, str]] = []
         names = list(op.columns)
         seen: set[str] = set()
@@ -2592,21 +2674,22 @@ class Replayer:
             ty = t.expr.type
             if ty.is_builtin and ty.name == "unknown":
                 ty = builtin("text")
-            cols.append(ColState(cname, ty, t.expr.mods, 0, span=self.span))
+            specs.append((cname, ty, t.expr.mods))
             if t.origin is not None:
                 origins.append((cname, (t.origin[0], t.origin[1]), t.origin[2]))
         deps = frozenset(_query_deps(tq))
         base, updatable_cols = _auto_updatable(tq, st) if kind == "view" else (None, set())
+        updatable_names = {names[i] if i < len(names) else targets[i].name for i in updatable_cols}
         cols = [
-            _replace(
-                c,
-                updatable=(
-                    kind == "view"
-                    and c.name
-                    in {names[i] if i < len(names) else targets[i].name for i in updatable_cols}
-                ),
+            ColState(
+                cname,
+                ty,
+                mods,
+                0,
+                span=self.span,
+                updatable=kind == "view" and cname in updatable_names,
             )
-            for c in cols
+            for cname, ty, mods in specs
         ]
         view_updatable = False
         if base is not None and updatable_cols:
@@ -3038,17 +3121,32 @@ def _signature(fs: FuncState) -> FuncSig:
     return sig
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+#: Per dataclass: a getter of its init fields' values, and their positions.
+_FIELDS: dict[type, tuple[Callable[[Any], Any], dict[str, int]]] = {}
 _D = TypeVar("_D")
 
 
+def _one_field(name: str) -> Callable[[Any], tuple[Any]]:
+    return lambda obj: (getattr(obj, name),)
+
+
 def _replace(obj: _D, **changes: Any) -> _D:
-    """``dataclasses.replace`` without its per-call checks (a hot path)."""
+    """``dataclasses.replace`` without its per-call checks (a hot path): the
+    fields are read at once (``attrgetter``), then the changed ones swapped in."""
     cls: Any = type(obj)
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls) if f.init)
-    new: _D = cls(*[changes[n] if n in changes else getattr(obj, n) for n in names])
+    spec = _FIELDS.get(cls)
+    if spec is None:
+        names = tuple(f.name for f in fields(cls) if f.init)
+        # (attrgetter of a single name returns the value, not a 1-tuple)
+        getter = operator.attrgetter(*names) if len(names) > 1 else _one_field(names[0])
+        spec = _FIELDS[cls] = (getter, {n: i for i, n in enumerate(names)})
+    getter, positions = spec
+    values = list(getter(obj))
+    for name, value in changes.items():
+        i = positions.get(name)
+        if i is not None:
+            values[i] = value
+    new: _D = cls(*values)
     return new
 
 
@@ -4189,10 +4287,7 @@ class _ResolveCatalog:
             return None
         rel = self.r.state.relations[k]
         return RelationInfo(
-            rel.schema,
-            rel.name,
-            rel.kind,
-            tuple(ColumnInfo(c.name, c.type, c.mods, c.not_null) for c in rel.columns),
+            rel.schema, rel.name, rel.kind, self.r.column_infos(rel, with_not_null=True)
         )
 
     def type_visible(self, t: PgType) -> bool:
