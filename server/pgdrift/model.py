@@ -303,33 +303,37 @@ class Schema:
 
 
 def fast_pickling(namespace: dict[str, Any]) -> None:
-    """Pickle the module's frozen dataclasses as constructor calls.
+    """Pickle the dataclasses in ``namespace`` as constructor calls.
 
-    Python's default for frozen slotted dataclasses is a generic
+    For plain values only: all an object holds must be in its ``__init__``
+    fields (one with ``init=False`` starts afresh, as Schema's lookup index
+    does). Python's default for slotted dataclasses is a generic
     ``__setstate__`` that looks up the fields for every object, several
-    times slower to load; the fields are read with one ``attrgetter`` call.
-    Parse workers pickle every operation they send and the caches hold
+    times slower to load; here the fields are read with one ``attrgetter``
+    call. Parse workers pickle every operation they send and the caches hold
     whole schemas, so both directions are hot paths. Shared objects stay
-    shared (pickle's memo), and a field with ``init=False`` starts afresh.
+    shared (pickle's memo).
     """
     for obj in list(namespace.values()):
-        if (
-            isinstance(obj, type)
-            and dataclasses.is_dataclass(obj)
-            and obj.__dataclass_params__.frozen  # type: ignore[attr-defined]
-        ):
-            names = tuple(f.name for f in dataclasses.fields(obj) if f.init)
-            copyreg.pickle(obj, _reducer(obj, names))
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj):
+            copyreg.pickle(obj, _reducer(obj))
 
 
-def _reducer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
-    if len(names) == 1:
+def init_fields(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """The names of a dataclass's ``__init__`` fields, and a function that
+    reads their values from an instance as a tuple in one call."""
+    names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    if len(names) > 1:
+        return names, operator.attrgetter(*names)  # a tuple for two names or more
+    if names:
         one = operator.attrgetter(names[0])
-        return lambda obj: (cls, (one(obj),))
-    if not names:
-        return lambda obj: (cls, ())
-    fields = operator.attrgetter(*names)  # a tuple for two names or more
-    return lambda obj: (cls, fields(obj))
+        return names, lambda obj: (one(obj),)
+    return names, lambda obj: ()
+
+
+def _reducer(cls: type) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
+    read = init_fields(cls)[1]
+    return lambda obj: (cls, read(obj))
 
 
 fast_pickling(globals())

@@ -1,6 +1,6 @@
 """Parse DDL statements into replayable operations.
 
-One statement in, one :class:`Op` (plain frozen data) out. Ops know nothing
+One statement in, one :class:`Op` (plain data) out. Ops know nothing
 about the schema built so far, so a file's ops can be cached by the file's
 content hash and replayed later. The grammar is Postgres' (gram.y) for the
 statements that shape a schema; statements that do not (DML, GRANT,
@@ -44,12 +44,15 @@ QName = tuple[str, ...]  # (name,) or (schema, name)
 
 # --------------------------------------------------------------------------- ops
 
+# Ops are values nobody changes after parsing; like sql_expr's nodes they are
+# not frozen dataclasses, which cost three times as much to build and unpickle.
+
 
 class Op:
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FKSpec:
     table: QName
     columns: tuple[str, ...]
@@ -57,7 +60,7 @@ class FKSpec:
     on_update: str = "NO ACTION"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ColConstraint:
     #: notnull, null, default, identity, generated, pk, unique, fk, check
     kind: str
@@ -67,7 +70,7 @@ class ColConstraint:
     fk: FKSpec | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ColumnDef:
     name: str
     type: TypeName | None  # None in CREATE TABLE ... PARTITION OF / OF type
@@ -75,7 +78,7 @@ class ColumnDef:
     collate: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TableConstraint:
     kind: str  # pk, unique, fk, check, exclude
     name: str | None = None
@@ -86,14 +89,14 @@ class TableConstraint:
     index: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LikeClause:
     source: QName
     #: (including?, option) in order: ("defaults", True) ...
     options: tuple[tuple[str, bool], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateTable(Op):
     name: QName
     elements: tuple[ColumnDef | TableConstraint | LikeClause, ...] = ()
@@ -108,39 +111,39 @@ class CreateTable(Op):
 # ALTER TABLE actions -------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AddColumn:
     column: ColumnDef
     if_not_exists: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DropColumn:
     name: str
     if_exists: bool = False
     cascade: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AlterColumnType:
     name: str
     type: TypeName
     using: E.Node | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SetDefault:
     name: str
     expr: E.Node | None  # None: DROP DEFAULT
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SetNotNull:
     name: str
     not_null: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SetIdentity:
     """ADD GENERATED ... AS IDENTITY, SET GENERATED ..., DROP IDENTITY."""
 
@@ -150,50 +153,50 @@ class SetIdentity:
     if_exists: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DropExpression:
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AddConstraint:
     constraint: TableConstraint
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DropConstraint:
     name: str
     if_exists: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RenameConstraint:
     old: str
     new: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RenameColumn:
     old: str
     new: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RenameRelation:
     new: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SetSchema:
     schema: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SetRowSecurity:
     action: str  # enable, disable, force, no force
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AttachPartition:
     child: QName
     detach: bool = False
@@ -218,7 +221,7 @@ Action = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AlterTable(Op):
     name: QName
     actions: tuple[Action, ...]
@@ -228,7 +231,7 @@ class AlterTable(Op):
     target: str = "table"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateIndex(Op):
     name: str | None
     table: QName
@@ -246,7 +249,7 @@ class CreateIndex(Op):
     odd_sort: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Drop(Op):
     kind: str  # table, view, materialized view, type, domain, schema, sequence, index, extension, foreign table
     names: tuple[QName, ...]
@@ -254,7 +257,7 @@ class Drop(Op):
     cascade: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FuncArg:
     mode: str  # in, out, inout, variadic
     name: str
@@ -262,7 +265,7 @@ class FuncArg:
     default: E.Node | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateFunction(Op):
     name: QName
     args: tuple[FuncArg, ...]
@@ -281,14 +284,14 @@ class CreateFunction(Op):
     link_symbol: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FuncRef:
     name: QName
     #: Argument types as written (IN/INOUT/VARIADIC only); None when omitted.
     args: tuple[TypeName, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DropFunction(Op):
     items: tuple[FuncRef, ...]
     if_exists: bool = False
@@ -296,7 +299,7 @@ class DropFunction(Op):
     procedure: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AlterFunction(Op):
     func: FuncRef
     rename: str | None = None
@@ -307,19 +310,19 @@ class AlterFunction(Op):
     procedure: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateEnum(Op):
     name: QName
     labels: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateComposite(Op):
     name: QName
     attributes: tuple[tuple[str, TypeName], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateOtherType(Op):
     """Range, base or shell types: known by name only."""
 
@@ -328,7 +331,7 @@ class CreateOtherType(Op):
     subtype: TypeName | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AlterType(Op):
     name: QName
     action: str  # add value, rename value, rename, set schema, add attribute, drop attribute, alter attribute, rename attribute, owner
@@ -339,7 +342,7 @@ class AlterType(Op):
     type: TypeName | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateDomain(Op):
     name: QName
     base: TypeName
@@ -348,7 +351,7 @@ class CreateDomain(Op):
     checks: tuple[tuple[str | None, E.Node], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AlterDomain(Op):
     name: QName
     action: str  # set default, drop default, set not null, drop not null, add check, drop constraint, rename, set schema, rename constraint
@@ -357,7 +360,7 @@ class AlterDomain(Op):
     new: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateView(Op):
     name: QName
     query: E.Query | None
@@ -371,7 +374,7 @@ class CreateView(Op):
     query_error: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateTrigger(Op):
     name: str
     table: QName
@@ -381,14 +384,14 @@ class CreateTrigger(Op):
     function: QName = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DropTrigger(Op):
     name: str
     table: QName
     if_exists: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreatePolicy(Op):
     name: str
     table: QName
@@ -399,7 +402,7 @@ class CreatePolicy(Op):
     check: E.Node | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AlterPolicy(Op):
     name: str
     table: QName
@@ -409,14 +412,14 @@ class AlterPolicy(Op):
     check: E.Node | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DropPolicy(Op):
     name: str
     table: QName
     if_exists: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Comment(Op):
     kind: str  # table, column, view, materialized view, type, domain, function, schema, ...
     target: QName
@@ -424,66 +427,66 @@ class Comment(Op):
     func_args: tuple[TypeName, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateSchema(Op):
     name: str
     if_not_exists: bool = False
     elements: tuple[Op, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AlterSchema(Op):
     name: str
     rename: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateExtension(Op):
     name: str
     schema: str | None = None
     if_not_exists: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AlterExtension(Op):
     name: str
     set_schema: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CreateSequence(Op):
     name: QName
     if_not_exists: bool = False
     owned_by: QName | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AlterSequence(Op):
     name: QName
     owned_by: QName | None = None
     if_exists: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SetSearchPath(Op):
     path: tuple[str, ...] | None  # None: RESET / DEFAULT
     local: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Transaction(Op):
     kind: str  # begin, commit, rollback, savepoint, release, rollback to
     name: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Unmodelled(Op):
     """A statement whose effect on the schema cannot be known statically."""
 
     what: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Ignored(Op):
     """A statement with no effect on the model (DML, GRANT, roles ...)."""
 
@@ -524,7 +527,7 @@ class _Lines:
         return (*self.at(start), *self.at(end))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Noted(Op):
     """A statement and the notices Postgres gives while reading it
     (identifiers truncated to 63 bytes)."""
@@ -534,7 +537,7 @@ class Noted(Op):
     notes: tuple[tuple[RelLoc, str], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DoStmt:
     """A SQL statement inside a DO block."""
 
@@ -542,7 +545,7 @@ class DoStmt:
     loc: RelLoc
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DoUnknown:
     """A PL/pgSQL statement whose effect is not modelled (EXECUTE, RAISE
     EXCEPTION, assignments ...): the block is unmodelled if it runs."""
@@ -551,7 +554,7 @@ class DoUnknown:
     loc: RelLoc
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DoBlock:
     """``BEGIN items [EXCEPTION WHEN conditions THEN handler ...] END``."""
 
@@ -561,7 +564,7 @@ class DoBlock:
     handlers: tuple[tuple[tuple[str, ...], tuple[DoItem, ...]], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DoIf:
     """``IF cond THEN ... [ELSIF cond THEN ...] [ELSE ...] END IF``; the
     ELSE branch has no condition."""
@@ -573,7 +576,7 @@ class DoIf:
 DoItem = DoStmt | DoUnknown | DoBlock | DoIf
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Do(Op):
     """A PL/pgSQL DO block made of SQL statements, nested blocks with
     exception handlers and IF guards: what the replay can decide."""

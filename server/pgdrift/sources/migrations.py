@@ -873,4 +873,4 @@ def read_migration_file(
         )
 
 
-fast_pickling(globals())
+fast_pickling({"MigrationFinding": MigrationFinding, "ParsedFile": ParsedFile})

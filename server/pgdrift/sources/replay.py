@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cache
@@ -40,6 +39,7 @@ from pgdrift.model import (
     RelationKind,
     Schema,
     Span,
+    init_fields,
 )
 from pgdrift.sources import ddl as D
 from pgdrift.sources import sql_expr as E
@@ -3121,27 +3121,21 @@ def _signature(fs: FuncState) -> FuncSig:
     return sig
 
 
-#: Per dataclass: a getter of its init fields' values, and their positions.
-_FIELDS: dict[type, tuple[Callable[[Any], Any], dict[str, int]]] = {}
+#: Per dataclass: a reader of its init fields' values, and their positions.
+_FIELDS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]] = {}
 _D = TypeVar("_D")
-
-
-def _one_field(name: str) -> Callable[[Any], tuple[Any]]:
-    return lambda obj: (getattr(obj, name),)
 
 
 def _replace(obj: _D, **changes: Any) -> _D:
     """``dataclasses.replace`` without its per-call checks (a hot path): the
-    fields are read at once (``attrgetter``), then the changed ones swapped in."""
+    fields are read at once, then the changed ones swapped in."""
     cls: Any = type(obj)
     spec = _FIELDS.get(cls)
     if spec is None:
-        names = tuple(f.name for f in fields(cls) if f.init)
-        # (attrgetter of a single name returns the value, not a 1-tuple)
-        getter = operator.attrgetter(*names) if len(names) > 1 else _one_field(names[0])
-        spec = _FIELDS[cls] = (getter, {n: i for i, n in enumerate(names)})
-    getter, positions = spec
-    values = list(getter(obj))
+        names, read = init_fields(cls)
+        spec = _FIELDS[cls] = (read, {n: i for i, n in enumerate(names)})
+    read, positions = spec
+    values = list(read(obj))
     for name, value in changes.items():
         i = positions.get(name)
         if i is not None:

@@ -24,30 +24,37 @@ from pgdrift.sources.sql_types import SERIAL_TYPES, SQL_TYPE_NAMES, TypeName
 # --------------------------------------------------------------------------- nodes
 
 
+# Nodes, like the operations in ddl.py, are values nobody changes after the
+# parser builds them, but they are not frozen dataclasses: a frozen
+# dataclass's __init__ goes through object.__setattr__ for every field, three
+# times the cost of a plain one, and a cold index builds (and unpickles)
+# several hundred thousand nodes. Nor are they hashable.
+
+
 class Node:
     """Base class of expression nodes."""
 
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Const(Node):
     #: "str", "num", "bool", "null", "bits"
     kind: str
     value: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ColumnRef(Node):
     names: tuple[str, ...]  # the last may be "*"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Param(Node):
     number: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FuncCall(Node):
     name: tuple[str, ...]
     args: tuple[Node, ...] = ()
@@ -61,7 +68,7 @@ class FuncCall(Node):
     within_group: tuple[SortBy, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SpecialFunc(Node):
     """SQL-syntax functions: COALESCE, GREATEST, LEAST, NULLIF, EXTRACT,
     SUBSTRING, POSITION, TRIM, OVERLAY, and value functions (CURRENT_DATE...)."""
@@ -72,7 +79,7 @@ class SpecialFunc(Node):
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TypeCast(Node):
     arg: Node
     type: TypeName
@@ -80,7 +87,7 @@ class TypeCast(Node):
     style: str = "::"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Op(Node):
     name: str
     left: Node | None  # None for prefix operators
@@ -88,13 +95,13 @@ class Op(Node):
     schema: str | None = None  # OPERATOR(schema.op)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BoolOp(Node):
     op: str  # AND, OR, NOT
     args: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Test(Node):
     """IS [NOT] NULL / TRUE / FALSE / UNKNOWN."""
 
@@ -102,21 +109,21 @@ class Test(Node):
     what: str  # "NULL", "NOT NULL", "TRUE", "NOT TRUE", ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Distinct(Node):
     left: Node
     right: Node
     negated: bool  # IS NOT DISTINCT FROM
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class InList(Node):
     arg: Node
     items: tuple[Node, ...]
     negated: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Between(Node):
     arg: Node
     low: Node
@@ -125,7 +132,7 @@ class Between(Node):
     symmetric: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Like(Node):
     kind: str  # LIKE, ILIKE, SIMILAR
     arg: Node
@@ -134,7 +141,7 @@ class Like(Node):
     escape: Node | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AnyAll(Node):
     """``x op ANY|SOME|ALL (array)``."""
 
@@ -144,25 +151,25 @@ class AnyAll(Node):
     right: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Case(Node):
     arg: Node | None
     whens: tuple[tuple[Node, Node], ...]
     default: Node | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ArrayLit(Node):
     items: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Row(Node):
     items: tuple[Node, ...]
     explicit: bool  # ROW(...) rather than (a, b)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SubLink(Node):
     kind: str  # EXISTS, EXPR, ARRAY, ANY, ALL, IN
     query: Query
@@ -170,7 +177,7 @@ class SubLink(Node):
     op: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Indirection(Node):
     """``arg[i]``, ``arg[a:b]``, ``(arg).field``, ``(arg).*``."""
 
@@ -180,19 +187,19 @@ class Indirection(Node):
     slices: tuple[bool, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Collate(Node):
     arg: Node
     collation: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AtTimeZone(Node):
     arg: Node
     zone: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Paren(Node):
     """Parentheses as written: they matter for printing nothing, but keep
     ``(a).b`` apart from ``a.b``."""
@@ -200,7 +207,7 @@ class Paren(Node):
     arg: Node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Src(Node):
     """A top-level DDL expression with its source text, kept for messages and
     as the best-effort text when static analysis cannot resolve it."""
@@ -209,7 +216,7 @@ class Src(Node):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Default(Node):
     """The ``DEFAULT`` keyword in a function argument list or VALUES."""
 
@@ -217,7 +224,7 @@ class Default(Node):
 # --------------------------------------------------------------------------- queries
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SortBy:
     expr: Node
     desc: bool = False
@@ -225,7 +232,7 @@ class SortBy:
     using: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class WindowDef:
     name: str = ""
     partition: tuple[Node, ...] = ()
@@ -233,13 +240,13 @@ class WindowDef:
     frame: str = ""  # frame clause source text, kept verbatim
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Target:
     expr: Node
     alias: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RangeVar:
     names: tuple[str, ...]
     alias: str | None = None
@@ -247,7 +254,7 @@ class RangeVar:
     only: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RangeSubselect:
     query: Query
     alias: str | None = None
@@ -255,7 +262,7 @@ class RangeSubselect:
     lateral: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RangeFunction:
     call: Node
     alias: str | None = None
@@ -264,7 +271,7 @@ class RangeFunction:
     ordinality: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Join:
     kind: str  # INNER, LEFT, RIGHT, FULL, CROSS
     left: FromItem
@@ -278,7 +285,7 @@ class Join:
 FromItem = RangeVar | RangeSubselect | RangeFunction | Join
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Select:
     targets: tuple[Target, ...]
     from_: tuple[FromItem, ...] = ()
@@ -291,7 +298,7 @@ class Select:
     values: tuple[tuple[Node, ...], ...] = ()  # a VALUES list instead of a SELECT
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SetOp:
     op: str  # UNION, INTERSECT, EXCEPT
     all: bool
@@ -302,7 +309,7 @@ class SetOp:
 QueryBody = Select | SetOp
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Query:
     body: QueryBody
     with_: tuple[tuple[str, tuple[str, ...], Query], ...] = ()

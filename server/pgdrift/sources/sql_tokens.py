@@ -11,6 +11,7 @@ server reads it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -129,6 +130,22 @@ _KIND: dict[TokenType, int] = {
     TokenType.HEX_STRING: _K_HEX,
 }
 _new_tok = tuple.__new__  # Tok(...) without the Python-level __new__ (a hot path)
+
+
+def _keyword_types() -> set[TokenType]:
+    """Token types the tokenizer makes only from one plain word (most
+    keywords): converted as words without looking at their text. Types also
+    spelled otherwise (LIKE and ``~~``, NOT and ``!``, ORDER BY) are not."""
+    spellings: dict[TokenType, set[str]] = {}
+    tokenizer = _dialect.tokenizer_class
+    for text, tt in (*tokenizer.KEYWORDS.items(), *tokenizer.SINGLE_TOKENS.items()):
+        spellings.setdefault(tt, set()).add(text)
+    word = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+    return {tt for tt, texts in spellings.items() if all(word.fullmatch(t) for t in texts)}
+
+
+for _tt in _keyword_types():
+    _KIND.setdefault(_tt, _K_VAR)
 
 
 def _convert(sql: str, raw: Sequence[Token], base: int) -> list[Tok]:
