@@ -28,13 +28,13 @@ import pickle
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from pgdrift.model import Schema, Span, fast_pickling
 from pgdrift.sources import ddl as D
+from pgdrift.sources.forked import ForkedMap
 from pgdrift.sources.replay import FreezeCache, Options, Replayer, State
 from pgdrift.sources.sql_split import Piece, split
 from pgdrift.sources.sql_tokens import ParseError, Tok, TokenizeError, convert, tokenize_file
@@ -65,8 +65,18 @@ def _cache_tag() -> tuple[int, str]:
     return (CACHE_VERSION, code_fingerprint())
 
 
-#: Replay snapshots are kept every this many files.
+#: Replay snapshots are kept every this many files among the last
+#: CHECKPOINT_TAIL files (edits happen mostly in the newest migrations), and
+#: four times as far apart before them: each snapshot copies the whole state.
 CHECKPOINT_EVERY = 16
+CHECKPOINT_TAIL = 256
+
+
+def _checkpoint_at(i: int, files: int) -> bool:
+    step = CHECKPOINT_EVERY if i >= files - CHECKPOINT_TAIL else 4 * CHECKPOINT_EVERY
+    return i % step == 0
+
+
 #: Files per task for a parse worker: small, so workers finish together; big
 #: enough that task overhead does not show. The first tasks are smaller still
 #: (see _chunks), so the replay can start after a few files.
@@ -210,21 +220,22 @@ def _parse_chunk(items: list[tuple[str, str]]) -> bytes:
 
 
 def _chunks(todo: list[_FileEntry]) -> list[list[_FileEntry]]:
-    """``todo`` in tasks of 4, 8, 16 and then PARSE_CHUNK files."""
+    """``todo`` in tasks of PARSE_CHUNK files, growing to it from 4 at the
+    start (the replay waits for the first) and shrinking to 4 at the end
+    (the replay of the last task is the part nothing else overlaps)."""
+    ramp = [4, 8, 16]
+    n = len(todo)
+    if n <= 2 * sum(ramp):
+        sizes = [8] * ((n + 7) // 8)
+    else:
+        middle, rest = divmod(n - 2 * sum(ramp), PARSE_CHUNK)
+        sizes = [*ramp, *[PARSE_CHUNK] * middle, *([rest] if rest else []), *ramp[::-1]]
     out: list[list[_FileEntry]] = []
-    i, size = 0, 4
-    while i < len(todo):
+    i = 0
+    for size in sizes:
         out.append(todo[i : i + size])
         i += size
-        size = min(size * 2, PARSE_CHUNK)
     return out
-
-
-def _lower_priority() -> None:
-    """Parse workers yield the CPU to the replay, which is the critical path:
-    it is serial, while any idle worker time is made up by the others."""
-    with contextlib.suppress(OSError):
-        os.nice(10)
 
 
 def _parse_workers(files: int, threshold: int) -> int:
@@ -560,49 +571,45 @@ class MigrationIndex:
                 self.cache.put_many({e.digest: e.parsed for e in todo if e.parsed is not None})
             yield iter(entries)
             return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         chunks = _chunks(todo)
         records: list[bytes] = []
         items: dict[str, ParsedFile] = {}
-        # An executor, not a multiprocessing.Pool: when a worker dies (killed,
-        # out of memory) its futures fail instead of hanging forever.
-        with ProcessPoolExecutor(
-            workers, multiprocessing.get_context("fork"), initializer=_lower_priority
-        ) as pool:
-            replies = [pool.submit(_parse_chunk, [(e.digest, e.text) for e in c]) for c in chunks]
-            pending = iter(zip(chunks, replies, strict=True))
-            try:
-                yield self._in_order(entries, pending, records, items)
-            except BaseException:  # the replay stopped early: do not parse the rest
-                pool.shutdown(cancel_futures=True)
-                raise
+        tasks = [[(e.digest, e.text) for e in c] for c in chunks]
+        # Workers at a lower priority: the replay is the critical path (it is
+        # serial, while any idle worker time is made up by the others).
+        with ForkedMap(_parse_chunk, tasks, workers, nice=10) as pool:
+            yield self._in_order(entries, chunks, pool, records, items)
         if self.cache is not None:
             self.cache.put_records(records, items)
 
     @staticmethod
     def _in_order(
         entries: Sequence[_FileEntry],
-        pending: Iterator[tuple[list[_FileEntry], Future[bytes]]],
+        chunks: list[list[_FileEntry]],
+        pool: ForkedMap[list[tuple[str, str]]],
         records: list[bytes],
         items: dict[str, ParsedFile],
     ) -> Iterator[_FileEntry]:
         """``entries`` as the chunks that parse them come back, in order; what
         comes back is collected in ``records`` and ``items`` for the cache."""
+        next_chunk = 0
         for e in entries:
             while e.parsed is None:
-                chunk, reply = next(pending)
+                chunk = chunks[next_chunk]
+                record = pool.result(next_chunk)
+                next_chunk += 1
                 try:
-                    record = reply.result()
-                    parsed = pickle.loads(record)
-                except Exception:  # the worker failed: parse this chunk here
+                    parsed = pickle.loads(record) if record is not None else None
+                except Exception:
+                    parsed = None
+                if not isinstance(parsed, dict):  # the worker died: parse this chunk here
                     record, parsed = b"", {c.digest: parse_file(c.text) for c in chunk}
                 for c in chunk:
                     c.parsed = parsed[c.digest]
                 items.update(parsed)
                 if record:
                     records.append(record)
+                pool.poll()
             yield e
 
     def update(self, files: Sequence[tuple[str, str]]) -> tuple[Schema, list[MigrationFinding]]:
@@ -654,7 +661,7 @@ class MigrationIndex:
             )
             replayer = Replayer(state, self.options)
             for i, entry in enumerate(parsed, resume):
-                if i % CHECKPOINT_EVERY == 0:
+                if _checkpoint_at(i, len(self._files)):
                     self._checkpoints[i] = replayer.state.copy()
                 self._issues.append(self._replay_file(replayer, entry))
                 self.last_replayed += 1
