@@ -699,18 +699,9 @@ class MigrationIndex:
 
     def _store_result(self) -> None:
         path = self._result_path()
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                # Model objects pickle as constructor calls (model.fast_pickling).
-                data = (_cache_tag(), self._schema, self._findings)
-                pickle.dump(data, f, pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        if path is not None:
+            # Model objects pickle as constructor calls (model.fast_pickling).
+            _write_atomic(path, (_cache_tag(), self._schema, self._findings))
 
     @staticmethod
     def _replay_file(replayer: Replayer, entry: _FileEntry) -> list[MigrationFinding]:

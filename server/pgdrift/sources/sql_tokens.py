@@ -57,6 +57,9 @@ class TokenizeError(Exception):
 
 
 _dialect = Postgres()
+# One tokenizer for every call (Dialect.tokenize builds a new one each time;
+# tokenizing keeps no state between calls).
+_tokenizer = _dialect.tokenizer()
 
 
 def _split_operator(raw: str) -> list[str]:
@@ -80,7 +83,7 @@ def _split_operator(raw: str) -> list[str]:
 def tokenize(sql: str) -> list[Tok]:
     """Tokens of one statement; raises :class:`TokenizeError`."""
     try:
-        raw = _dialect.tokenize(sql)
+        raw = _tokenizer.tokenize(sql)
     except TokenError as exc:
         raise TokenizeError(str(exc).splitlines()[0] if str(exc) else "cannot tokenize") from None
     except Exception as exc:  # sqlglot raises assorted errors on odd input
@@ -106,7 +109,7 @@ def tokenize_file(text: str) -> list[Token] | None:
     """sqlglot's tokens for a whole file (one call is much cheaper than one
     per statement), or None when it does not tokenize."""
     try:
-        return list(_dialect.tokenize(text))
+        return _tokenizer.tokenize(text)
     except Exception:
         return None
 
