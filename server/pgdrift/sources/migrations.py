@@ -78,8 +78,8 @@ def _checkpoint_at(i: int, files: int) -> bool:
 
 
 #: Files per task for a parse worker: small, so workers finish together; big
-#: enough that task overhead does not show. The first tasks are smaller still
-#: (see _chunks), so the replay can start after a few files.
+#: enough that task overhead does not show. The first and last tasks are
+#: smaller still (see _chunks).
 PARSE_CHUNK = 25
 
 _VERSION = re.compile(r"^(\d+)[_.-]")
@@ -344,12 +344,6 @@ class ParseCache:
             return []
         return sorted(found, key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True)
 
-    def get(self, digest: str) -> ParsedFile | None:
-        hit = self._load_packs().get(digest)
-        if hit is not None:
-            return hit
-        return self._get_loose(digest)
-
     def get_many(self, digests: Iterable[str]) -> dict[str, ParsedFile]:
         """The cached entries among ``digests``. Loose files are looked up by
         listing their folders, not by trying to open one per digest (a cold
@@ -459,8 +453,6 @@ def default_cache_dir(project_root: str | os.PathLike[str]) -> Path:
     """``.pgdrift/cache/migrations`` under the project (ignored by git)."""
     return Path(project_root) / ".pgdrift" / "cache" / "migrations"
 
-
-# --------------------------------------------------------------------------- result codec
 
 # --------------------------------------------------------------------------- index
 
