@@ -706,6 +706,22 @@ def truncate_tokens(
 
 # --------------------------------------------------------------------------- parser
 
+#: Words that can start a column constraint, and a constraint attribute.
+_COLUMN_CONSTRAINT_FIRST = frozenset(
+    [
+        "constraint",
+        "not",
+        "null",
+        "default",
+        "generated",
+        "primary",
+        "unique",
+        "check",
+        "references",
+    ]
+)
+_CONSTRAINT_ATTR_FIRST = frozenset(["deferrable", "not", "initially", "no", "enforced"])
+
 _MULTIWORD_TYPE_FIRST = frozenset(
     ["double", "character", "char", "bit", "national", "timestamp", "time", "interval"]
 )
@@ -1111,6 +1127,9 @@ class _Parser:
 
     def column_constraint(self) -> ColConstraint | None:
         s = self.s
+        t = s.peek()
+        if t.kind != WORD or t.text not in _COLUMN_CONSTRAINT_FIRST:
+            return None  # the common case: "," or ")" after a column
         cname = None
         if s.accept_word("constraint"):
             cname = s.ident()
@@ -1173,6 +1192,9 @@ class _Parser:
     def _constraint_attrs(self) -> None:
         s = self.s
         while True:
+            t = s.peek()
+            if t.kind != WORD or t.text not in _CONSTRAINT_ATTR_FIRST:
+                return  # the common case, decided by one look
             if s.accept_word("deferrable") or s.accept_words("not", "deferrable"):
                 continue
             if s.accept_word("initially"):
@@ -1504,21 +1526,22 @@ class _Parser:
     def _query_end(self) -> int:
         """Offset where a view's query ends (before WITH [NO] DATA / CHECK OPTION)."""
         s = self.s
+        toks = s.toks
         depth = 0
-        k = 0
-        while True:
-            t = s.peek(k)
-            if t.kind == EOF or (t.kind == OP and t.text == ";" and depth == 0):
-                return t.start
-            if t.kind == OP and t.text == "(":
-                depth += 1
-            elif t.kind == OP and t.text == ")":
-                depth -= 1
-            elif depth == 0 and t.kind == WORD and t.text == "with" and k > 0:
-                nxt = s.peek(k + 1)
+        for i in range(s.pos, len(toks)):  # a plain loop: queries are long
+            t = toks[i]
+            if t.kind == OP:
+                if t.text == ";" and depth == 0:
+                    return t.start
+                if t.text == "(":
+                    depth += 1
+                elif t.text == ")":
+                    depth -= 1
+            elif depth == 0 and t.kind == WORD and t.text == "with" and i > s.pos:
+                nxt = s.peek(i + 1 - s.pos)
                 if nxt.kind == WORD and nxt.text in ("data", "no", "check", "cascaded", "local"):
                     return t.start
-            k += 1
+        return len(s.sql)  # where the end-of-input token is
 
     def create_function(self, replace: bool, procedure: bool) -> Op:
         s = self.s

@@ -636,7 +636,10 @@ class ExprParser:
     def _postfix(self, node: Node) -> Node:
         s = self.s
         while True:
-            if s.is_op("::"):
+            t = s.peek()
+            if t.kind != OP or t.text not in ("::", "[", "."):
+                return node  # the common case, decided by one look
+            if t.text == "::":
                 s.next()
                 node = TypeCast(node, self.type_name())
             elif s.is_op("["):
