@@ -522,3 +522,17 @@ def test_init_in_an_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "pgdrift.toml").write_text(text)
     config = load_config(tmp_path, strict=True)
     assert config.boundary.app is None
+
+
+def test_migrations_on_the_first_line_of_the_config_are_used(tmp_path: Path) -> None:
+    from pgdrift.project import Project
+
+    root = write(
+        tmp_path,
+        {
+            "pgdrift.toml": 'migrations = ["db/*.sql"]\n',
+            "db/001_init.sql": "create table t (id int);\n",
+        },
+    )
+    project = Project.load(root)
+    assert [f.path.name for f in project.migrations.files] == ["001_init.sql"]

@@ -52,7 +52,11 @@ class Project:
     @property
     def migrations(self) -> MigrationSet:
         if self._migrations is None:
-            explicit = self.config.path is not None and self.config.key_lines.get(("migrations",))
+            # Written in the config file (on any line: the first one is line 0).
+            explicit = (
+                self.config.path is not None
+                and self.config.key_lines.get(("migrations",)) is not None
+            )
             globs = self.config.migrations if explicit else None
             self._migrations = find_migrations(self.root, globs)
         return self._migrations
