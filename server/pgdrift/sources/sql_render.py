@@ -617,9 +617,11 @@ def _array_mods(items: Sequence[T], elem: PgType) -> tuple[str, ...]:
 
 
 def common_mods(items: Sequence[T], t: PgType) -> tuple[str, ...]:
-    mods = {i.mods for i in items if same_type(i.type, t)}
-    if len(mods) == 1 and all(same_type(i.type, t) for i in items if not is_unknown(i.type)):
-        return mods.pop()
+    """select_common_typmod (UNION, CASE, COALESCE ...): the items' type
+    modifier when all are of type ``t`` (a NULL or literal of unknown type
+    is not) with the same one."""
+    if items and all(same_type(i.type, t) and i.mods == items[0].mods for i in items):
+        return items[0].mods
     return ()
 
 
@@ -1201,15 +1203,36 @@ class Analyzer:
             s = s.parent
         if len(names) == 1:
             # A whole-row reference to a table alias (``select t from t``).
-            s = scope
-            while s is not None:
-                for entry in s.entries:
-                    if entry.refname == names[0] and entry.relation is not None:
-                        t = self.catalog.find_type(entry.relation)
-                        if t is not None:
-                            return TWholeRow(entry.refname, t, entry)
-                s = s.parent
+            row = self._whole_row(names, scope)
+            if row is not None:
+                return row
         raise RenderError(f'column "{".".join(names)}" does not exist')
+
+    def _whole_row(self, names: tuple[str, ...], scope: Scope | None) -> T | None:
+        """The row of the relation ``names`` refers to (an alias, or a
+        relation name with its schema), if any is in scope."""
+        s = scope
+        while s is not None:
+            for entry in s.entries:
+                if entry.refname != names[-1] or entry.relation is None:
+                    continue
+                if len(names) > 1 and entry.relation[0] != names[-2]:
+                    continue
+                t = self.catalog.find_type(entry.relation)
+                if t is not None:
+                    return TWholeRow(entry.refname, t, entry)
+            s = s.parent
+        return None
+
+    def _func_arg(self, a: E.Node, scope: Scope | None) -> T:
+        # ``f(t.*)`` passes the whole row of t (it is not expanded, as it is
+        # in a select list or ROW()).
+        if isinstance(a, E.ColumnRef) and len(a.names) > 1 and a.names[-1] == "*":
+            row = self._whole_row(a.names[:-1], scope)
+            if row is None:
+                raise RenderError(f'missing FROM-clause entry for table "{a.names[-2]}"')
+            return row
+        return self.expr(a, scope)
 
     def _lookup_column(self, names: tuple[str, ...], s: Scope) -> T | None:
         col = names[-1]
@@ -1400,7 +1423,8 @@ class Analyzer:
         default = self.expr(n.default, scope) if n.default is not None else None
         results = [r for _, r in whens] + ([default] if default is not None else [])
         common = select_common_type([r.type for r in results])
-        mods = common_mods(results, common)
+        # Without ELSE the result may be a NULL of no particular modifier.
+        mods = common_mods(results, common) if default is not None else ()
         whens = [(c, self.coerce(r, common)) for c, r in whens]
         if default is not None:
             default = self.coerce(default, common)
@@ -1518,14 +1542,15 @@ class Analyzer:
         q = self.query(n.query, scope)
         if n.kind == "EXISTS":
             return TSubLink("EXISTS", q, _t("bool"))
-        if n.kind == "ARRAY":
-            t = q.targets[0].expr.type if q.targets else unknown()
-            return TSubLink("ARRAY", q, t.array_of())
-        if n.kind == "EXPR":
+        if n.kind in ("ARRAY", "EXPR"):
             if not q.targets:
-                raise RenderError("subquery has no columns")
+                if n.kind == "EXPR":
+                    raise RenderError("subquery has no columns")
+                return TSubLink("ARRAY", q, unknown().array_of())
             t0 = q.targets[0].expr
-            return TSubLink("EXPR", q, t0.type)
+            link = TSubLink(n.kind, q, t0.type if n.kind == "EXPR" else t0.type.array_of())
+            link.mods = t0.mods  # exprTypmod: the first column's, for both
+            return link
         assert n.test is not None
         test = self.expr(n.test, scope)
         if not q.targets:
@@ -1548,8 +1573,18 @@ class Analyzer:
             f = self.call(n.name, [], [], agg=n)
             self.saw_aggregate = True
             return f
-        args = [self.expr(a, scope) for a in n.args]
-        f = self.call(n.name, args, list(n.arg_names), variadic=n.variadic, agg=n)
+        args = [self._func_arg(a, scope) for a in n.args]
+        if n.within_group:
+            # An ordered-set aggregate: its signature lists the direct
+            # arguments and then the aggregated ones, the WITHIN GROUP sort
+            # keys (percentile_cont(float8) WITHIN GROUP (ORDER BY float8)).
+            keys = [self.expr(k.expr, scope) for k in n.within_group]
+            names = [*n.arg_names, *[None] * (len(args) - len(n.arg_names) + len(keys))]
+            f = self.call(n.name, args + keys, names, variadic=n.variadic, agg=n)
+            if isinstance(f, TFunc):
+                f.args = f.args[: len(args)]  # the keys print from ``agg``
+        else:
+            f = self.call(n.name, args, list(n.arg_names), variadic=n.variadic, agg=n)
         if n.filter is not None or n.order_by or n.distinct or n.within_group:
             self.saw_aggregate = True
         return f
@@ -1823,10 +1858,17 @@ class Analyzer:
             origins.append(t.origin)
         return RangeEntry(name, columns, origins, kind)
 
-    def _body(self, b: E.QueryBody, outer: Scope | None, ctes: dict[str, RangeEntry]) -> TQueryBody:
+    def _body(
+        self,
+        b: E.QueryBody,
+        outer: Scope | None,
+        ctes: dict[str, RangeEntry],
+        *,
+        in_setop: bool = False,
+    ) -> TQueryBody:
         if isinstance(b, E.SetOp):
-            left = self._body(b.left, outer, ctes)
-            right = self._body(b.right, outer, ctes)
+            left = self._body(b.left, outer, ctes, in_setop=True)
+            right = self._body(b.right, outer, ctes, in_setop=True)
             targets = []
             for lt, rt in zip(left.targets, right.targets, strict=False):
                 common = select_common_type([lt.expr.type, rt.expr.type])
@@ -1840,9 +1882,18 @@ class Analyzer:
                 holder = TConst(common, None, mods)
                 targets.append(TTarget(holder, lt.name, None))
             return TSetOp(b.op, b.all, left, right, targets)
-        return self._select(b, outer, ctes)
+        # The SELECTs of a set operation leave NULL and string literals of
+        # unknown type for the operation's common type to decide.
+        return self._select(b, outer, ctes, resolve_unknowns=not in_setop)
 
-    def _select(self, s: E.Select, outer: Scope | None, ctes: dict[str, RangeEntry]) -> TSelect:
+    def _select(
+        self,
+        s: E.Select,
+        outer: Scope | None,
+        ctes: dict[str, RangeEntry],
+        *,
+        resolve_unknowns: bool = True,
+    ) -> TSelect:
         scope = Scope([], outer, ctes)
         saved = (self.saw_aggregate, self.saw_window)
         self.saw_aggregate = self.saw_window = False
@@ -1866,7 +1917,7 @@ class Analyzer:
                 targets.extend(self._star(tg.expr.names[:-1], scope))
                 continue
             e = self.expr(tg.expr, scope)
-            if isinstance(e, TConst) and is_unknown(e.type):
+            if resolve_unknowns and isinstance(e, TConst) and is_unknown(e.type):
                 e = self._coerce_unknown(e, _t("text"), (), False)
             name = tg.alias or figure_colname(tg.expr)
             origin = e.origin if isinstance(e, TVar) else None
