@@ -60,6 +60,7 @@ from pgdrift.sources.sql_render import (
     TVar,
     is_poly,
     same_type,
+    type_keys,
 )
 from pgdrift.sources.sql_types import (
     PG_CATALOG,
@@ -97,6 +98,9 @@ class ColState:
     default_expr: E.Node | None = None
     #: View columns: whether the column is updatable.
     updatable: bool = True
+    #: User types the default's expression uses: dropping one with CASCADE
+    #: drops the default (Postgres records the dependency).
+    default_types: frozenset[Key] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -855,16 +859,22 @@ class Replayer:
         self, expr: E.Node, t: PgType, mods: tuple[str, ...], rel: RelState | None
     ) -> str | None:
         """A column default as pg_get_expr prints it; None for DEFAULT NULL."""
+        return self.analyze_default(expr, t, mods, rel)[0]
+
+    def analyze_default(
+        self, expr: E.Node, t: PgType, mods: tuple[str, ...], rel: RelState | None
+    ) -> tuple[str | None, frozenset[Key]]:
+        """:meth:`render_default`, and the user types the expression uses."""
         try:
             a = self.analyzer()
             scope = self.rel_scope(rel) if rel is not None else None
             typed = a.expr(expr, scope)
             typed = a.coerce(typed, t, mods, "a")
             if _is_null_const(typed):
-                return None
-            return self.printer().render(typed)
+                return None, frozenset()
+            return self.printer().render(typed), type_keys(typed)
         except RenderError as exc:
-            return self._as_written(expr, exc)
+            return self._as_written(expr, exc), frozenset()
 
     def render_bool(
         self, expr: E.Node, rel: RelState | None, domain_type: PgType | None = None
@@ -1297,7 +1307,6 @@ class Replayer:
                         )
                     continue
                 del self.state.sequences[k]
-                self._drop_defaults_using_sequence(k)
             elif op.kind == "index":
                 k = self._find_in_path(name, self.state.indexes)
                 if k is None:
@@ -1384,19 +1393,21 @@ class Replayer:
         del st.schemas[schema]
 
     def _drop_columns_of_type(self, k: Key) -> None:
+        """DROP TYPE ... CASCADE: the columns of the type go, and so do the
+        defaults that use it (a column altered away from an enum keeps a
+        default like 'a'::mood)."""
         st = self.state
         for rk, rel in list(st.relations.items()):
             cols = tuple(
-                c
+                _replace(c, default=None, default_expr=None, default_types=frozenset())
+                if k in c.default_types
+                else c
                 for c in rel.columns
                 if (c.type.schema, c.type.name) != k
                 and not (c.type.elem and (c.type.elem.schema, c.type.elem.name) == k)
             )
-            if len(cols) != len(rel.columns):
+            if cols != rel.columns:
                 st.relations[rk] = _replace(rel, columns=cols)
-
-    def _drop_defaults_using_sequence(self, k: Key) -> None:
-        pass
 
     # ---------------------------------------------------------------- tables
 
@@ -1430,6 +1441,7 @@ class Replayer:
                     self.span,
                     (),
                     c.default_expr,
+                    default_types=c.default_types,
                 )
                 for c in parent.columns
             )
@@ -1487,10 +1499,9 @@ class Replayer:
             if c.kind == "notnull":
                 col = _replace(col, not_null=True)
             elif c.kind == "default" and c.expr is not None:
+                default, default_types = self.analyze_default(c.expr, col.type, col.mods, rel)
                 col = _replace(
-                    col,
-                    default=self.render_default(c.expr, col.type, col.mods, rel),
-                    default_expr=c.expr,
+                    col, default=default, default_expr=c.expr, default_types=default_types
                 )
             elif c.kind in ("pk", "unique"):
                 self._add_key_constraint(key, c.kind, c.name, (el.name,))
@@ -1580,6 +1591,7 @@ class Replayer:
                 self.span,
                 (),
                 c.default_expr,
+                default_types=c.default_types if opts.get("defaults") else frozenset(),
             )
             new_cols.append(nc)
         st.relations[key] = _replace(rel, columns=rel.columns + tuple(new_cols))
@@ -1631,6 +1643,7 @@ class Replayer:
         not_null = False
         default: str | None = None
         default_expr: E.Node | None = None
+        default_types: frozenset[Key] = frozenset()
         identity: str | None = None
         generated = False
         if serial:
@@ -1648,7 +1661,7 @@ class Replayer:
                 not_null = False
             elif kind == "default" and c.expr is not None:
                 # A default cannot refer to columns: no need to see this one.
-                default = self.render_default(c.expr, t, mods, rel)
+                default, default_types = self.analyze_default(c.expr, t, mods, rel)
                 default_expr = c.expr
             elif kind == "identity":
                 identity, not_null = c.identity, True
@@ -1669,6 +1682,7 @@ class Replayer:
             self.span,
             (),
             default_expr,
+            default_types=default_types,
         )
         st.relations[key] = _replace(rel, columns=(*rel.columns, col))
         for c in cd.constraints:
@@ -2138,22 +2152,18 @@ class Replayer:
             )
         if isinstance(a, D.AlterColumnType):
             t, mods, ndims = self.resolve_type(a.type)
-            new = _replace(col, type=t, mods=mods, ndims=ndims)
-            if col.default is not None and col.default_expr is not None and not col.generated:
-                self._set_col(k, new)
-                with contextlib.suppress(RenderError, ReplayError):
-                    new = _replace(
-                        new, default=self.render_default(col.default_expr, t, mods, st.relations[k])
-                    )
-            col = new
+            # The default stays as it was analysed for the old type: Postgres
+            # casts it to the new one implicitly, and implicit casts are not
+            # printed ('x'::character varying stays when the column becomes
+            # text).
+            col = _replace(col, type=t, mods=mods, ndims=ndims)
         elif isinstance(a, D.SetDefault):
             if a.expr is None:
-                col = _replace(col, default=None, default_expr=None)
+                col = _replace(col, default=None, default_expr=None, default_types=frozenset())
             else:
+                default, default_types = self.analyze_default(a.expr, col.type, col.mods, rel)
                 col = _replace(
-                    col,
-                    default=self.render_default(a.expr, col.type, col.mods, rel),
-                    default_expr=a.expr,
+                    col, default=default, default_expr=a.expr, default_types=default_types
                 )
         elif isinstance(a, D.SetNotNull):
             col = _replace(col, not_null=a.not_null)

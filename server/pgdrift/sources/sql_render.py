@@ -616,6 +616,28 @@ def _array_mods(items: Sequence[T], elem: PgType) -> tuple[str, ...]:
     return ()
 
 
+def type_keys(root: T) -> frozenset[tuple[str, str]]:
+    """(schema, name) of the user types (not built-in) an expression's nodes
+    are of: what it depends on, as Postgres records in pg_depend."""
+    out: set[tuple[str, str]] = set()
+    todo: list[object] = [root]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, list | tuple):
+            todo.extend(x)
+        elif isinstance(x, T):
+            t: PgType | None = x.type
+            while t is not None:
+                if not t.is_builtin:
+                    out.add((t.schema, t.name))
+                t = t.elem
+            for cls in type(x).__mro__:
+                for slot in getattr(cls, "__slots__", ()):
+                    if slot not in ("type", "mods", "outer"):
+                        todo.append(getattr(x, slot, None))
+    return frozenset(out)
+
+
 def common_mods(items: Sequence[T], t: PgType) -> tuple[str, ...]:
     """select_common_typmod (UNION, CASE, COALESCE ...): the items' type
     modifier when all are of type ``t`` (a NULL or literal of unknown type
