@@ -237,6 +237,10 @@ _STATEMENTY = st.lists(
         "select a from b where (c = (d + (e * (f - (g)))); x",  # deeper than _RUN nests
         "select a from b where (c = $$)$$) ; d",
         "select a from b where c = e'\\';' ; d",
+        "create or replace function f() returns int begin atomic select 1; end; select 2;",
+        "create function public.x() returns int begin atomic select 1; end; x;",
+        "copy public.t from stdin;\n1;2\n\\.\nselect 1;",
+        "alter table a.b add e'x;';",  # the fourth word is an E'' prefix
     ],
 )
 def test_run_skipping_edge_cases(text: str) -> None:

@@ -841,6 +841,8 @@ class ExprParser:
         if kind != WORD:
             s.fail("syntax error")
         w = t.text
+        if w not in _PRIMARY_WORDS and s.peek(1).kind != STR:
+            return self._name_or_call()  # the common case: a column or a call
         if w in ("true", "false"):
             s.next()
             return Const("bool", w)
@@ -1492,6 +1494,33 @@ def is_serial(tn: TypeName) -> bool:
 
 
 _ = (QIDENT, OP)  # re-exported token kinds are used by callers through this module
+
+
+#: Words _primary treats specially (any other word before a non-string
+#: token is a column reference or a function call).
+_PRIMARY_WORDS = frozenset(
+    [
+        "true",
+        "false",
+        "null",
+        "case",
+        "cast",
+        "exists",
+        "array",
+        "row",
+        "coalesce",
+        "greatest",
+        "least",
+        "nullif",
+        "extract",
+        "substring",
+        "position",
+        "trim",
+        "overlay",
+        *_VALUE_FUNCS,
+        *_TYPE_WORDS_WITH_LITERAL,
+    ]
+)
 
 
 fast_pickling(globals())
