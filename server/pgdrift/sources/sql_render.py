@@ -623,19 +623,34 @@ def type_keys(root: T) -> frozenset[tuple[str, str]]:
     todo: list[object] = [root]
     while todo:
         x = todo.pop()
-        if isinstance(x, list | tuple):
-            todo.extend(x)
-        elif isinstance(x, T):
+        if isinstance(x, T):
             t: PgType | None = x.type
             while t is not None:
                 if not t.is_builtin:
                     out.add((t.schema, t.name))
                 t = t.elem
-            for cls in type(x).__mro__:
-                for slot in getattr(cls, "__slots__", ()):
-                    if slot not in ("type", "mods", "outer"):
-                        todo.append(getattr(x, slot, None))
-    return frozenset(out)
+            todo.extend(getattr(x, slot, None) for slot in _child_slots(type(x)))
+        elif isinstance(x, list | tuple):
+            todo.extend(x)
+    return frozenset(out) if out else _NO_KEYS
+
+
+_NO_KEYS: frozenset[tuple[str, str]] = frozenset()
+
+
+_CHILD_SLOTS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_slots(cls: type) -> tuple[str, ...]:
+    """The slots of a typed node that hold its operands (sub-queries are not
+    followed: a default or a check has none)."""
+    got = _CHILD_SLOTS.get(cls)
+    if got is None:
+        operands = ("arg", "args", "left", "right", "whens", "default", "items", "test", "path")
+        got = _CHILD_SLOTS[cls] = tuple(
+            slot for c in cls.__mro__ for slot in getattr(c, "__slots__", ()) if slot in operands
+        )
+    return got
 
 
 def common_mods(items: Sequence[T], t: PgType) -> tuple[str, ...]:
