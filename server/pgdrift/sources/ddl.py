@@ -1558,7 +1558,9 @@ class _Parser:
         sql_body = False
         link: str | None = None
         while not s.at_end():
-            if s.accept_word("returns"):
+            if s.words_ahead("returns", "null", "on"):
+                s.expect_words("returns", "null", "on", "null", "input")  # = STRICT
+            elif s.accept_word("returns"):
                 if s.accept_word("table"):
                     s.expect_op("(")
                     cols = []
@@ -1589,7 +1591,6 @@ class _Parser:
             elif (
                 s.accept_word("strict")
                 or s.accept_words("called", "on", "null", "input")
-                or s.accept_words("returns", "null", "on", "null", "input")
                 or s.accept_word("leakproof")
                 or s.accept_words("not", "leakproof")
                 or s.accept_word("window")
