@@ -39,7 +39,12 @@ SELECT p.proname,
   ARRAY(SELECT format('%s', t.typname) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY a(oid, i)
         JOIN pg_type t ON t.oid = a.oid ORDER BY a.i),
   coalesce((SELECT typname FROM pg_type WHERE oid = p.provariadic), ''),
-  r.typname, p.proretset, p.pronargdefaults, p.prokind, p.provolatile
+  r.typname, p.proretset, p.pronargdefaults, p.prokind, p.provolatile,
+  coalesce((SELECT array_agg(ARRAY[coalesce(p.proargnames[a.i], ''), t.typname::text, a.mode::text]
+                             ORDER BY a.i)
+            FROM unnest(p.proallargtypes, p.proargmodes) WITH ORDINALITY a(oid, mode, i)
+            JOIN pg_type t ON t.oid = a.oid
+            WHERE a.mode IN ('o', 'b', 't')), '{}')
 FROM pg_proc p JOIN pg_type r ON r.oid = p.prorettype
 WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.prokind IN ('f', 'a', 'w')
 ORDER BY p.oid

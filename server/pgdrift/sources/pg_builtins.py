@@ -38,6 +38,8 @@ class Proc:
     ndefaults: int
     kind: str  # f function, a aggregate, w window
     volatility: str
+    #: OUT, INOUT and TABLE parameters: (name, typname, mode "o"/"b"/"t").
+    outs: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +78,19 @@ def builtins() -> Builtins:
         casts[src, tgt] = ctx
         methods[src, tgt] = method
     procs: dict[str, list[Proc]] = {}
-    for name, args, variadic, result, retset, ndefaults, kind, vol in data["procs"]:
+    for name, args, variadic, result, retset, ndefaults, kind, vol, outs in data["procs"]:
         procs.setdefault(name, []).append(
-            Proc(name, tuple(args), variadic, result, retset, ndefaults, kind, vol)
+            Proc(
+                name,
+                tuple(args),
+                variadic,
+                result,
+                retset,
+                ndefaults,
+                kind,
+                vol,
+                tuple((n, t, m) for n, t, m in outs),
+            )
         )
     ops: dict[str, list[Operator]] = {}
     for name, left, right, result in data["operators"]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -196,7 +196,7 @@ class TCast(T):
 
 
 class TFunc(T):
-    __slots__ = ("agg", "arg_names", "args", "name", "schema", "syntax", "variadic")
+    __slots__ = ("agg", "arg_names", "args", "name", "schema", "sig", "syntax", "variadic")
 
     def __init__(
         self,
@@ -219,6 +219,8 @@ class TFunc(T):
         self.variadic = variadic
         self.syntax = syntax  # "" call syntax; else the SQL syntax to print
         self.agg = agg
+        #: The overload chosen, when resolution chose one.
+        self.sig: FuncSig | None = None
 
 
 class TOp(T):
@@ -616,22 +618,29 @@ def _array_mods(items: Sequence[T], elem: PgType) -> tuple[str, ...]:
     return ()
 
 
-def type_keys(root: T) -> frozenset[tuple[str, str]]:
-    """(schema, name) of the user types (not built-in) an expression's nodes
-    are of: what it depends on, as Postgres records in pg_depend."""
-    out: set[tuple[str, str]] = set()
+def walk(root: T) -> Iterator[T]:
+    """``root`` and the typed nodes of its operands, to any depth (not into
+    sub-queries)."""
     todo: list[object] = [root]
     while todo:
         x = todo.pop()
         if isinstance(x, T):
-            t: PgType | None = x.type
-            while t is not None:
-                if not t.is_builtin:
-                    out.add((t.schema, t.name))
-                t = t.elem
+            yield x
             todo.extend(getattr(x, slot, None) for slot in _child_slots(type(x)))
         elif isinstance(x, list | tuple):
             todo.extend(x)
+
+
+def type_keys(root: T) -> frozenset[tuple[str, str]]:
+    """(schema, name) of the user types (not built-in) an expression's nodes
+    are of: what it depends on, as Postgres records in pg_depend."""
+    out: set[tuple[str, str]] = set()
+    for x in walk(root):
+        t: PgType | None = x.type
+        while t is not None:
+            if not t.is_builtin:
+                out.add((t.schema, t.name))
+            t = t.elem
     return frozenset(out) if out else _NO_KEYS
 
 
@@ -1658,7 +1667,9 @@ class Analyzer:
             if not cands:
                 raise RenderError(f"{names[-1]}(*) is not an aggregate")
             sig = cands[0]
-            return TFunc(sig.schema, sig.name, [], sig.result, agg=agg)
+            f = TFunc(sig.schema, sig.name, [], sig.result, agg=agg)
+            f.sig = sig
+            return f
         named = any(n is not None for n in arg_names)
         key = None
         if all(c.schema == PG_CATALOG for c in cands):
@@ -1693,7 +1704,7 @@ class Analyzer:
         result = self._subst(sig.result, bound)
         if is_poly(result):
             result = _t("text")
-        return TFunc(
+        f = TFunc(
             sig.schema,
             sig.name,
             coerced,
@@ -1703,6 +1714,8 @@ class Analyzer:
             syntax=syntax,
             agg=agg,
         )
+        f.sig = sig
+        return f
 
     def _any_arg(self, a: T) -> T:
         # An argument declared "any" keeps its type, unknown literals included.
@@ -2068,9 +2081,8 @@ class Analyzer:
                 raise RenderError("unsupported function in FROM")
             name = f.alias or call.name
             fcols: list[ColumnInfo] = []
-            sigs = [s for s in self.candidates((call.schema, call.name)) if s.out_columns]
-            if sigs:
-                fcols = [ColumnInfo(n, t) for n, t in sigs[0].out_columns]
+            if call.sig is not None and call.sig.out_columns:
+                fcols = [ColumnInfo(n, t) for n, t in call.sig.out_columns]
             else:
                 b = call.type.base_type()
                 rel = (
@@ -2097,8 +2109,14 @@ class Analyzer:
                 alias=f.alias,
                 col_aliases=f.col_aliases,
             )
+            # Postgres marks the function LATERAL (and prints it so) when it
+            # reads an earlier item of the same FROM list.
+            siblings = [id(e) for e in scope.entries]
+            lateral = f.lateral or any(
+                isinstance(x, TVar | TWholeRow) and id(x.entry) in siblings for x in walk(call)
+            )
             scope.entries.append(entry)
-            return TFrom(entry, call=call, lateral=f.lateral, ordinality=f.ordinality)
+            return TFrom(entry, call=call, lateral=lateral, ordinality=f.ordinality)
         assert isinstance(f, E.Join)
         left = self._from(f.left, scope)
         right = self._from(f.right, scope)
@@ -2135,8 +2153,12 @@ def _proc_sig(p: Proc) -> FuncSig | None:
     try:
         args = tuple(builtin(a) for a in p.args)
         result = builtin(p.result)
+        outs = tuple((name, builtin(t)) for name, t, _mode in p.outs)
     except KeyError:
         return None
+    # Like a user function: columns when it returns a row of several OUT
+    # parameters (jsonb_each: key, value) or a TABLE.
+    table = any(mode == "t" for _n, _t, mode in p.outs)
     return FuncSig(
         PG_CATALOG,
         p.name,
@@ -2147,6 +2169,7 @@ def _proc_sig(p: Proc) -> FuncSig | None:
         result=result,
         retset=p.retset,
         kind=p.kind,
+        out_columns=outs if len(outs) > 1 or table else (),
     )
 
 
