@@ -142,11 +142,15 @@ def test_no_db_does_not_report_suppressions_of_checks_it_skips(tmp_path: Path) -
     path.write_text(migration)
     proc = pgdrift("check", "--no-db", cwd=root)
     assert (proc.returncode, proc.stdout) == (0, "All checks passed!\n"), proc.stderr
-    # A suppression of a check that did run, and found nothing, is still reported.
+    # A suppression of a check that did run, and found nothing, is still
+    # reported; and the policy created twice is found without a database.
     path.write_text(migration.replace("PGD401", "PGD404"))
     proc = pgdrift("check", "--no-db", "--format", "json", cwd=root)
     assert proc.returncode == 1
-    assert [(f["code"], f["location"]["row"]) for f in json.loads(proc.stdout)] == [("PGD001", 3)]
+    assert [(f["code"], f["location"]["row"]) for f in json.loads(proc.stdout)] == [
+        ("PGD001", 3),
+        ("PGD401", 4),
+    ]
 
 
 def test_a_suppression_above_a_multiline_import_applies(tmp_path: Path) -> None:

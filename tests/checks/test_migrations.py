@@ -243,6 +243,30 @@ def test_other_failures(tmp_path: Path, server_url: str) -> None:
     assert run.findings[0].severity is Severity.ERROR
 
 
+def test_objects_created_twice_without_a_database(tmp_path: Path) -> None:
+    root = project_from(
+        tmp_path,
+        {
+            "20240101000000_a.sql": (
+                "create table public.a (id int primary key, b jsonb);\n"
+                'create policy "p" on public.a using (true);\n'
+                '  create policy "p" on public.a using (true);\n'
+                "alter table public.a add column b jsonb;\n"
+            ),
+        },
+    )
+    run = check(root, use_db=False)
+    # Each on its statement's first line, as static findings are.
+    assert where(run.findings, root) == {
+        ("PGD401", "supabase/migrations/20240101000000_a.sql", 3, 3, 46),
+        ("PGD401", "supabase/migrations/20240101000000_a.sql", 4, 1, 41),
+    }
+    assert sorted(f.message for f in run.findings) == [
+        'migration fails to apply: column "b" of relation "a" already exists',
+        'migration fails to apply: policy "p" for table "a" already exists',
+    ]
+
+
 def test_clean_project_is_silent(server_url: str) -> None:
     root = (PROJECTS / "supabase_reset").resolve()
     run = check(root, server_url)

@@ -52,6 +52,9 @@ MIGRATION_FAILS = check(
     unknown names (PGD403) have codes of their own; this is every other
     failure: an object created twice, a constraint the data breaks, a policy
     that already exists. Migrations after the failing one are not replayed.
+    Without a database, pgdrift's static model of the migrations reports
+    the failure it is sure of: a table, column, index, policy or other
+    object created when one of that name already exists.
 
     ## Why
     A migration that fails here fails in `supabase db reset` and in
@@ -518,7 +521,8 @@ def _failures(ctx: CheckContext, found: MigrationSet, files: Sequence[_File]) ->
             codes = (MIGRATION_FAILS.code, SYNTAX_ERROR.code, UNKNOWN_REFERENCE.code)
             _not_checked_after(ctx, codes, str(failure.file.path), failure.line - 1, files)
         return findings
-    ctx.skip((MIGRATION_FAILS.code,))  # only the replay finds failures
+    # Without the replay, only objects created twice are found (below).
+    ctx.skip((MIGRATION_FAILS.code,))
     static = _static_model(ctx, found, readable)
     texts = {f.path: (f.text or "").removeprefix("\ufeff") for f in readable}
     findings += _static_findings(static, texts)
@@ -651,6 +655,10 @@ def _static_findings(found: Sequence[MigrationFinding], texts: dict[str, str]) -
         elif item.code in _STATIC_UNKNOWN and not blind:
             span = _named(item.span, item.message, text) or _first_line_of(item.span, text)
             findings.append(UNKNOWN_REFERENCE.finding(item.message, span))
+        elif item.code == "migration-duplicate-object" and not blind:
+            # The one failure the static model is sure of: an object created twice.
+            message = f"migration fails to apply: {item.message}"
+            findings.append(MIGRATION_FAILS.finding(message, _first_line_of(item.span, text)))
     return findings
 
 
