@@ -78,6 +78,9 @@ class ForkedMap(Generic[T]):
                 self._pids.append(pid)
                 self._fds.append(read_fd)
                 self._buffers[read_fd] = bytearray()
+        except BaseException:
+            self.close()  # fork failed part way: stop the workers already started
+            raise
         finally:
             os.close(queue_r)
 
