@@ -127,3 +127,21 @@ def test_truncated_file_is_read_with_a_note(root: Path, capsys: pytest.CaptureFi
     assert code == 1
     assert "pgdrift: note: types/database.remote.ts:" in captured.err
     assert "ends early" in captured.err
+
+
+def test_migrations_are_modelled_for_the_server_that_replayed_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The shadow replays on the embedded Postgres (18) while the project
+    # models 15: citext's functions differ between the two (argument names,
+    # bodies), which is not drift in the migrations.
+    (tmp_path / "supabase/migrations").mkdir(parents=True)
+    (tmp_path / "supabase/config.toml").write_text('project_id = "t"\n[db]\nmajor_version = 15\n')
+    (tmp_path / "supabase/migrations/20240101000000_a.sql").write_text(
+        "create extension if not exists citext with schema public;\n"
+        "create table public.users (id int primary key, email citext);\n"
+    )
+    code = main(["diff", "migrations", "shadow", "--project", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert out.endswith("differs: nothing\n"), out
+    assert code == 0

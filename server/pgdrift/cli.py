@@ -288,12 +288,23 @@ def _diff(args: argparse.Namespace) -> int:
     try:
         check_spec(args.a, project)
         check_spec(args.b, project)
-        # Sources first: a Python types file maps its class names back with their help.
-        order = sorted((args.a, args.b), key=lambda spec: not is_source_name(spec))
+        # Sources first: a Python types file maps its class names back with their
+        # help; the shadow before the migrations, whose static model is then
+        # built for the Postgres version that replayed them (the embedded
+        # server's may not be the project's).
+        order = sorted(
+            (args.a, args.b), key=lambda spec: (not is_source_name(spec), spec != "shadow")
+        )
         loaded: dict[str, Side] = {}
         for spec in order:
             other = loaded.get(args.b if spec == args.a else args.a)
-            loaded[spec] = load_side(project, spec, names_hint=other.schema if other else None)
+            version = project.shadow_major if "shadow" in loaded else None
+            loaded[spec] = load_side(
+                project,
+                spec,
+                names_hint=other.schema if other else None,
+                server_version=version,
+            )
     except SideError as exc:
         raise UsageError(str(exc)) from None
     a, b = loaded[args.a], loaded[args.b]

@@ -38,6 +38,7 @@ class Project:
     _store: PickleStore | None = field(default=None, init=False, repr=False)
     _facts: SourceFacts | None = field(default=None, init=False, repr=False)
     _shadow_job: Future[Schema] | None = field(default=None, init=False, repr=False)
+    _shadow_major: int | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def load(cls, root: Path) -> Project:
@@ -140,9 +141,15 @@ class Project:
         from pgdrift.sources import shadow
 
         found = self.migrations
-        return shadow.shadow_schema(
+        schema, self._shadow_major = shadow.shadow_replay(
             found.files, self.schemas, supabase=found.is_supabase, server_url=server_url
         )
+        return schema
+
+    @property
+    def shadow_major(self) -> int | None:
+        """The major version of the server :meth:`shadow_schema` replayed on."""
+        return self._shadow_major
 
     @property
     def shadow_failure(self) -> MigrationFailed | None:

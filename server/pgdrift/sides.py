@@ -64,9 +64,17 @@ def check_spec(spec: str, project: Project) -> None:
         raise SideError(f"cannot read {spec}: no such file")
 
 
-def load_side(project: Project, spec: str, *, names_hint: Schema | None = None) -> Side:
+def load_side(
+    project: Project,
+    spec: str,
+    *,
+    names_hint: Schema | None = None,
+    server_version: int | None = None,
+) -> Side:
     """Load ``spec`` (a source name or a types file path) for ``project``.
 
+    ``server_version`` is the Postgres major version the static model of the
+    migrations is built for (default: the project's).
     Database and replay errors propagate (:class:`~pgdrift.db.DatabaseError`,
     the shadow source's errors); a types file that cannot be read raises
     :class:`SideError`.
@@ -76,7 +84,7 @@ def load_side(project: Project, spec: str, *, names_hint: Schema | None = None) 
     if spec == "shadow":
         return Side(spec, project.shadow_schema())
     if spec == "migrations":
-        static = static_schema(project)
+        static = static_schema(project, server_version)
         if static is not None and not static[1]:
             return Side(spec, static[0])
         note = (
@@ -100,10 +108,12 @@ def load_side(project: Project, spec: str, *, names_hint: Schema | None = None) 
     return Side(spec, read.schema, read, notes)
 
 
-def static_schema(project: Project) -> tuple[Schema, tuple[str, ...]] | None:
+def static_schema(
+    project: Project, server_version: int | None = None
+) -> tuple[Schema, tuple[str, ...]] | None:
     """The static model of the project's migrations and its error messages,
     or None when there are no migrations or building the model failed."""
-    model = static_model(project)
+    model = static_model(project, server_version)
     if not isinstance(model, tuple):
         return None
     schema, findings = model
@@ -116,7 +126,7 @@ def static_schema(project: Project) -> tuple[Schema, tuple[str, ...]] | None:
 
 
 def static_model(
-    project: Project,
+    project: Project, server_version: int | None = None
 ) -> tuple[Schema, tuple[MigrationFinding, ...]] | Exception | None:
     """The static model of the project's migrations, with all its findings (spans
     name files by their display path); the exception when building it failed;
@@ -131,9 +141,8 @@ def static_model(
     directory = project.store.directory
     cache = str(directory / "migrations") if directory is not None else None
     migrations = project.migrations
-    return _static(
-        files, tuple(project.schemas), migrations.is_supabase, migrations.server_version, cache
-    )
+    version = server_version or migrations.server_version
+    return _static(files, tuple(project.schemas), migrations.is_supabase, version, cache)
 
 
 def _stamp(path: Path) -> tuple[int, int]:

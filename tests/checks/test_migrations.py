@@ -279,14 +279,14 @@ def test_replays_at_most_once(
 ) -> None:
     root = (PROJECTS / "migrations_broken").resolve()
     calls: list[int] = []
-    real = shadow.shadow_schema
+    real = shadow.shadow_replay
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         kwargs["server_url"] = server_url
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(shadow, "shadow_schema", counting)
+    monkeypatch.setattr(shadow, "shadow_replay", counting)
     project = Project.load(root)
     run = run_checks(project, families=[migrations.run, migrations.run])
     assert len(calls) == 1

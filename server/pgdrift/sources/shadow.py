@@ -737,7 +737,24 @@ def shadow_schema(
     notes: list[str] | None = None,
 ) -> Schema:
     """What ``files`` build, read back from a scratch database (see :func:`shadow_database`)."""
+    return shadow_replay(files, schemas, supabase=supabase, server_url=server_url, notes=notes)[0]
+
+
+def shadow_replay(
+    files: Sequence[MigrationFile],
+    schemas: Sequence[str],
+    *,
+    supabase: bool,
+    server_url: str | None = None,
+    notes: list[str] | None = None,
+) -> tuple[Schema, int]:
+    """:func:`shadow_schema`, and the major version of the server that
+    replayed the files (the embedded one's, without ``server_url``)."""
+    from pgdrift.db import connection
     from pgdrift.sources.catalog import introspect_url
 
     with shadow_database(files, supabase=supabase, server_url=server_url, notes=notes) as url:
-        return introspect_url(url, schemas)
+        schema = introspect_url(url, schemas)
+        with connection(url) as conn:
+            row = conn.execute("SHOW server_version_num").fetchone()
+        return schema, int(str(row[0]) if row else "0") // 10000
