@@ -59,6 +59,7 @@ from pgdrift.sources.sql_render import (
     TSelect,
     TVar,
     is_poly,
+    parse_qualified,
     same_type,
     type_keys,
 )
@@ -4305,7 +4306,7 @@ class _ResolveCatalog:
 
     def regclass_name(self, text: str) -> str | None:
         r = self.r
-        names = _parse_qualified(text)
+        names = parse_qualified(text)
         if not names:
             return None
         k = (
@@ -4369,36 +4370,6 @@ class _DisplayCatalog(_ResolveCatalog):
         if visible:
             return quote_ident(name)
         return f"{quote_ident(schema)}.{quote_ident(name)}"
-
-
-def _parse_qualified(text: str) -> tuple[str, ...]:
-    parts: list[str] = []
-    i = 0
-    s = text.strip()
-    while i < len(s):
-        if s[i] == '"':
-            j = i + 1
-            buf = []
-            while j < len(s):
-                if s[j] == '"':
-                    if j + 1 < len(s) and s[j + 1] == '"':
-                        buf.append('"')
-                        j += 2
-                        continue
-                    break
-                buf.append(s[j])
-                j += 1
-            parts.append("".join(buf))
-            i = j + 1
-        else:
-            j = s.find(".", i)
-            if j < 0:
-                j = len(s)
-            parts.append(s[i:j].strip().lower())
-            i = j
-        if i < len(s) and s[i] == ".":
-            i += 1
-    return tuple(parts)
 
 
 # --------------------------------------------------------------------------- freeze

@@ -662,6 +662,38 @@ def _child_slots(cls: type) -> tuple[str, ...]:
     return got
 
 
+def parse_qualified(text: str) -> tuple[str, ...]:
+    """The parts of a possibly qualified name as a reg* literal holds it
+    (``'public."My Table"'``): unquoted parts folded to lower case."""
+    parts: list[str] = []
+    i = 0
+    s = text.strip()
+    while i < len(s):
+        if s[i] == '"':
+            j = i + 1
+            buf = []
+            while j < len(s):
+                if s[j] == '"':
+                    if j + 1 < len(s) and s[j + 1] == '"':
+                        buf.append('"')
+                        j += 2
+                        continue
+                    break
+                buf.append(s[j])
+                j += 1
+            parts.append("".join(buf))
+            i = j + 1
+        else:
+            j = s.find(".", i)
+            if j < 0:
+                j = len(s)
+            parts.append(s[i:j].strip().lower())
+            i = j
+        if i < len(s) and s[i] == ".":
+            i += 1
+    return tuple(parts)
+
+
 def common_mods(items: Sequence[T], t: PgType) -> tuple[str, ...]:
     """select_common_typmod (UNION, CASE, COALESCE ...): the items' type
     modifier when all are of type ``t`` (a NULL or literal of unknown type
@@ -1181,6 +1213,14 @@ class Analyzer:
             name = self.catalog.regclass_name(c.value)
             value = name if name is not None else c.value
             return TConst(target, value)
+        if base.is_builtin and base.name == "regconfig":
+            # Text search configurations are pg_catalog's (a migration that
+            # makes its own is not modelled): regconfigout prints the name
+            # alone, whatever quoting or qualification the literal had.
+            names = parse_qualified(c.value)
+            if names and (len(names) == 1 or names[-2] == PG_CATALOG):
+                return TConst(target, quote_ident(names[-1]))
+            return TConst(target, c.value)
         value = const_output(target, c.value)
         if is_definition_time(target, c.value):
             self.notes.append(
