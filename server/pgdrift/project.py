@@ -178,4 +178,5 @@ class Project:
         self._migrations = None
         self._schemas.clear()
         self._shadow_failure = None
+        self._shadow_major = None
         self._shadow_job = None  # a replay of the old files: its result is not wanted
