@@ -12,6 +12,7 @@ server reads it.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -132,6 +133,9 @@ _KIND: dict[TokenType, int] = {
     TokenType.BIT_STRING: _K_BIT,
     TokenType.HEX_STRING: _K_HEX,
 }
+# Identifiers repeat: one string object each shrinks what the parse workers
+# pickle (pickle's memo sends a repeat as a reference) and the model.
+_intern = sys.intern
 _new_tok = tuple.__new__  # Tok(...) without the Python-level __new__ (a hot path)
 
 
@@ -165,7 +169,7 @@ def _convert(sql: str, raw: Sequence[Token], base: int) -> list[Tok]:
         start = t.start - base
         end = t.end + 1 - base
         if k == _K_VAR:
-            append(_new_tok(Tok, (WORD, t.text.lower(), start, end)))
+            append(_new_tok(Tok, (WORD, _intern(t.text.lower()), start, end)))
         elif k == _K_OTHER:
             cls = class_of(tt)
             if cls == 3:  # punctuation: ( ) , ; . and the like
