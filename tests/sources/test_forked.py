@@ -1,13 +1,18 @@
-"""ForkedMap: results in forked workers, in order, surviving dead workers."""
+"""ForkedMap: results in forked workers, in order, surviving dead workers;
+write_behind: cache writes in a forked child, waited for by readers and at exit."""
 
 from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 
-from pgdrift.sources.forked import ForkedMap
+from pgdrift.sources.forked import ForkedMap, wait_writers, write_behind
 
 
 def square(n: int) -> bytes:
@@ -77,3 +82,46 @@ def test_leaving_early_stops_and_reaps_the_workers() -> None:
 def test_more_tasks_than_can_be_queued_is_an_error_not_a_hang() -> None:
     with pytest.raises(ValueError, match="more than one ForkedMap can queue"):
         ForkedMap(square, range(400_000), 2)
+
+
+def test_write_behind_writes_in_a_child_that_readers_wait_for(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_behind(lambda: out.write_text(str(os.getpid())))
+    wait_writers()
+    assert out.read_text() != str(os.getpid())
+
+
+def test_write_behind_writes_here_while_other_threads_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        write_behind(lambda: out.write_text(str(os.getpid())))
+        assert out.read_text() == str(os.getpid())  # done before it returned
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_failed_write_behind_stays_in_its_child(tmp_path: Path) -> None:
+    write_behind(lambda: 1 / 0)
+    wait_writers()
+    out = tmp_path / "out"
+    write_behind(lambda: out.write_text("next"))
+    wait_writers()
+    assert out.read_text() == "next"
+
+
+def test_a_process_exits_after_its_writes_behind(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    script = (
+        "import time, pathlib\n"
+        "from pgdrift.sources.forked import write_behind\n"
+        "def write():\n"
+        "    time.sleep(0.5)\n"
+        f"    pathlib.Path({str(out)!r}).write_text('done')\n"
+        "write_behind(write)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    assert out.read_text() == "done"

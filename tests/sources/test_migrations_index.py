@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pgdrift.sources.forked import wait_writers
 from pgdrift.sources.migrations import (
     CACHE_VERSION,
     MigrationIndex,
@@ -103,6 +104,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path: Path) -> None:
     expected = build_schema(files)
     cache = ParseCache(tmp_path)
     MigrationIndex(cache=cache).update(files)
+    wait_writers()  # the result is written behind the update
     entries = sorted(p for p in tmp_path.rglob("*.pickle"))
     assert entries
     for i, p in enumerate(entries):
@@ -121,6 +123,7 @@ def test_a_cache_entry_for_other_content_is_not_used(tmp_path: Path) -> None:
     files = project(3)
     cache = ParseCache(tmp_path)
     MigrationIndex(cache=cache).update(files)
+    wait_writers()
     # Swap two entries: the stored digest no longer matches its file name.
     a, b = (content_hash(t) for _, t in files[:2])
     pa = tmp_path / a[:2] / f"{a}.pickle"
@@ -174,6 +177,7 @@ def test_a_pack_cut_short_keeps_its_whole_records(tmp_path: Path) -> None:
     MigrationIndex(cache=ParseCache(tmp_path), parallel_threshold=1, cache_results=False).update(
         files
     )
+    wait_writers()  # the pack is written behind the update
     (pack,) = (tmp_path / "packs").glob("*.pickle")
     data = pack.read_bytes()
     pack.write_bytes(data[: len(data) * 2 // 3])

@@ -17,15 +17,21 @@ just stops: :meth:`ForkedMap.result` returns None for a task it took, once
 every worker is gone, and the caller computes that one itself. Only for
 Linux, in a process with one thread (forking a threaded process can
 deadlock the child).
+
+:func:`write_behind` runs a cache write in a forked child, so that the
+caller has its result without waiting for the write.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import os
 import select
 import signal
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -33,6 +39,61 @@ T = TypeVar("T")
 
 _HEADER = 12  # a result's task number (4 bytes) and length (8), little-endian
 _PIPE_SIZE = 1 << 20  # Linux lets any process grow a pipe to 1 MB
+
+
+def can_fork() -> bool:
+    """Whether this process may fork workers: Linux, and no other thread
+    (forking a process that runs other threads can deadlock the child)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+#: Children running a write_behind, until waited for.
+_writers: list[int] = []
+
+
+def write_behind(write: Callable[[], object]) -> None:
+    """Run ``write`` (a cache write nothing waits for) in a forked child and
+    return at once; run it here when this process cannot fork.
+
+    The child sees this process's memory as it is now, so what it writes
+    needs no copying or pickling here. A reader of what such a write
+    produces calls :func:`wait_writers` first; so does this process when it
+    exits, so that a later process finds the write done.
+    """
+    _reap(block=False)
+    pid = -1
+    if can_fork():
+        with contextlib.suppress(OSError):
+            pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            write()
+            status = 0
+        finally:
+            os._exit(status)  # never back into the parent's code or exit handlers
+    if pid < 0:
+        write()
+    else:
+        _writers.append(pid)
+
+
+def wait_writers() -> None:
+    """Wait until every :func:`write_behind` of this process is done."""
+    _reap(block=True)
+
+
+def _reap(*, block: bool) -> None:
+    for pid in list(_writers):
+        try:
+            done, _status = os.waitpid(pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            done = pid  # reaped elsewhere
+        if done:
+            _writers.remove(pid)
+
+
+atexit.register(wait_writers)
 
 
 class ForkedMap(Generic[T]):

@@ -34,7 +34,7 @@ from typing import Literal
 
 from pgdrift.model import Schema, Span, fast_pickling
 from pgdrift.sources import ddl as D
-from pgdrift.sources.forked import ForkedMap
+from pgdrift.sources.forked import ForkedMap, can_fork, wait_writers, write_behind
 from pgdrift.sources.replay import FreezeCache, Options, Replayer, State
 from pgdrift.sources.sql_split import Piece, split
 from pgdrift.sources.sql_tokens import ParseError, Tok, TokenizeError, convert, tokenize_file
@@ -246,17 +246,9 @@ def _parse_workers(files: int, threshold: int) -> int:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    if cpus < 2 or not _can_fork():
+    if cpus < 2 or not can_fork():
         return 0
     return min(cpus, 8)
-
-
-def _can_fork() -> bool:
-    import sys
-    import threading
-
-    # Forking a process that runs other threads can deadlock the child.
-    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def _file_tokens(text: str, pieces: Sequence[Piece]) -> Callable[[Piece], list[Tok] | None]:
@@ -331,6 +323,7 @@ class ParseCache:
 
     def _load_packs(self) -> dict[str, ParsedFile]:
         if self._packs is None:
+            wait_writers()  # a pack this process is still writing
             self._packs = {}
             for path in self._pack_paths()[: self.KEEP_PACKS]:
                 for digest, parsed in _read_pack(path):
@@ -370,6 +363,7 @@ class ParseCache:
         return out
 
     def _get_loose(self, digest: str) -> ParsedFile | None:
+        wait_writers()
         try:
             data = pickle.loads(self._path(digest).read_bytes())
         except Exception:
@@ -398,6 +392,18 @@ class ParseCache:
     def put_records(self, records: Sequence[bytes], items: dict[str, ParsedFile]) -> None:
         """Store ``records``, the pickled form of ``items`` in ``{digest:
         ParsedFile}`` pieces, as one pack."""
+        self.remember(items)
+        self.write_pack(records, items)
+
+    def remember(self, items: dict[str, ParsedFile]) -> None:
+        """Have this object answer for ``items`` at once, before (or
+        without) their pack is written."""
+        if self._packs is not None:
+            self._packs.update(items)
+
+    def write_pack(self, records: Sequence[bytes], items: dict[str, ParsedFile]) -> None:
+        """Write the pack file of :meth:`put_records` (possibly in a
+        :func:`~pgdrift.sources.forked.write_behind` child)."""
         name = content_hash("\0".join(sorted(items)))
         path = self.dir / "packs" / f"{name}.pickle"
         try:
@@ -413,8 +419,6 @@ class ParseCache:
         for old in self._pack_paths()[self.KEEP_PACKS :]:
             with contextlib.suppress(OSError):
                 old.unlink()
-        if self._packs is not None:
-            self._packs.update(items)
 
 
 def _pack_header() -> tuple[str, tuple[int, str]]:
@@ -499,6 +503,8 @@ class MigrationIndex:
     _frozen: FreezeCache = field(default_factory=dict)
     #: False when the schema came from the result cache (no replay state yet).
     _replayed: bool = False
+    #: The parse pack of the running update, until _write_caches writes it.
+    _unwritten_pack: tuple[list[bytes], dict[str, ParsedFile]] | None = None
     #: How many files the last update parsed and replayed (for tests/benchmarks).
     last_parsed: int = 0
     last_replayed: int = 0
@@ -572,7 +578,9 @@ class MigrationIndex:
         with ForkedMap(_parse_chunk, tasks, workers, nice=10) as pool:
             yield self._in_order(entries, chunks, pool, records, items)
         if self.cache is not None:
-            self.cache.put_records(records, items)
+            # Written with the result, behind the caller's back (_write_caches).
+            self.cache.remember(items)
+            self._unwritten_pack = (records, items)
 
     @staticmethod
     def _in_order(
@@ -662,8 +670,7 @@ class MigrationIndex:
         findings = [f for group in self._issues for f in group]
         findings.extend(_duplicate_versions([e.path for e in self._files]))
         self._findings = findings
-        if self.cache is not None:
-            self._store_result()
+        self._write_caches()
         return self._schema, list(findings)
 
     def _result_path(self) -> Path | None:
@@ -675,6 +682,7 @@ class MigrationIndex:
         path = self._result_path()
         if path is None:
             return False
+        wait_writers()  # a result this process is still writing
         try:
             data = pickle.loads(path.read_bytes())  # much faster than pickle.load(file)
         except Exception:
@@ -689,11 +697,28 @@ class MigrationIndex:
         self._schema, self._findings = schema, findings
         return True
 
-    def _store_result(self) -> None:
+    def _write_caches(self) -> None:
+        """Write the parse pack of this update and its result, in a forked
+        child (:func:`~pgdrift.sources.forked.write_behind`): the caller has
+        the schema without waiting for ~2 MB of pickling and writing. They
+        are in this process's memory already (the schema, and the pack's
+        records as the workers sent them) and nothing changes them."""
+        cache, pack = self.cache, self._unwritten_pack
+        self._unwritten_pack = None
+        if cache is None:
+            return
         path = self._result_path()
-        if path is not None:
-            # Model objects pickle as constructor calls (model.fast_pickling).
-            _write_atomic(path, (_cache_tag(), self._schema, self._findings))
+        result = (_cache_tag(), self._schema, self._findings)
+
+        def write() -> None:
+            if pack is not None:
+                cache.write_pack(*pack)
+            if path is not None:
+                # Model objects pickle as constructor calls (model.fast_pickling).
+                _write_atomic(path, result)
+
+        if pack is not None or path is not None:
+            write_behind(write)
 
     @staticmethod
     def _replay_file(replayer: Replayer, entry: _FileEntry) -> list[MigrationFinding]:
