@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 from pathlib import Path
@@ -217,3 +218,13 @@ def test_a_cache_written_by_other_pgdrift_code_is_not_used(
     index = MigrationIndex(cache=ParseCache(tmp_path))
     assert index.update(files) == build_schema(files)
     assert index.last_parsed == len(files) and index.last_replayed == len(files)
+
+
+def test_an_update_leaves_no_young_objects_for_the_caller_to_collect() -> None:
+    # Otherwise the caller's next allocation starts a collection that scans
+    # everything the update built (~0.2 s after a cold index of 2,000 files).
+    gc.collect()
+    index = MigrationIndex()
+    index.update(project(200))
+    assert gc.isenabled()
+    assert gc.get_count()[0] < 100

@@ -621,6 +621,14 @@ class MigrationIndex:
         try:
             return self._update(files)
         finally:
+            # What an update builds lives long. Left in the youngest
+            # generation, the next collection (at the caller's next
+            # allocation) would scan half a million objects, ~0.2 s after a
+            # cold index; freezing then unfreezing moves them all to the
+            # oldest generation at once (cycles among them are still freed
+            # by a full collection).
+            gc.freeze()
+            gc.unfreeze()
             if enabled:
                 gc.enable()
 
