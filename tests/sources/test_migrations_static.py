@@ -313,6 +313,25 @@ def test_constraints_using_unsuitable_indexes_fail_as_in_postgres() -> None:
     assert t is not None and t.primary_key == ("id",) and t.unique_keys == ()
 
 
+def test_dropping_a_sequence_a_default_uses_fails_without_cascade() -> None:
+    sql = (
+        "create sequence s;\n"
+        "create table t (id int default nextval('s'), n serial);\n"
+        "drop sequence s;\n"
+        "drop sequence t_n_seq;\n"
+        "drop sequence s cascade;\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    depends = "because other objects depend on it"
+    assert [(f.span.start_line, f.code, f.message) for f in findings] == [
+        (2, "migration-invalid", f"cannot drop sequence s {depends}"),
+        (3, "migration-invalid", f"cannot drop sequence t_n_seq {depends}"),
+    ]
+    t = schema.relation("public", "t")
+    assert t is not None
+    assert [c.default for c in t.columns] == [None, "nextval('t_n_seq'::regclass)"]
+
+
 def test_unnamed_indexes_are_named_as_postgres_names_them() -> None:
     sql = (
         "create table t (a int, b text);\n"

@@ -60,8 +60,10 @@ from pgdrift.sources.sql_render import (
     TVar,
     is_poly,
     parse_qualified,
+    relation_keys,
     same_type,
     type_keys,
+    walk,
 )
 from pgdrift.sources.sql_types import (
     PG_CATALOG,
@@ -102,6 +104,10 @@ class ColState:
     #: User types the default's expression uses: dropping one with CASCADE
     #: drops the default (Postgres records the dependency).
     default_types: frozenset[Key] = frozenset()
+    #: Relations (sequences) the default's regclass literals name
+    #: (``nextval('s'::regclass)``): DROP SEQUENCE fails while the default
+    #: uses it, and drops the default with CASCADE.
+    default_rels: frozenset[Key] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +163,8 @@ class TypeState:
     name: str
     kind: str  # enum, composite, domain, range, base, shell
     labels: tuple[str, ...] = ()
-    attributes: tuple[tuple[str, PgType], ...] = ()
+    #: Composite types: (name, type, type modifier) in attnum order.
+    attributes: tuple[tuple[str, PgType, tuple[str, ...]], ...] = ()
     base: PgType | None = None
     base_mods: tuple[str, ...] = ()
     not_null: bool = False
@@ -739,6 +746,10 @@ class Replayer:
         if len(name) >= 2:
             k = (name[-2], name[-1])
             return k if k in self.state.types or k in self.state.relations else None
+        if (PG_CATALOG, name[0]) in self.state.types:
+            # An extension's type installed into pg_catalog (pg_dump's WITH
+            # SCHEMA pg_catalog), found before the path as builtins are.
+            return (PG_CATALOG, name[0])
         for schema in self.effective_path():
             k = (schema, name[0])
             if k in self.state.types or k in self.state.relations:
@@ -788,6 +799,8 @@ class Replayer:
                     t = self.pgtype(k)
         elif tn.names[-2] == PG_CATALOG:
             t = builtin_type(tn.names[-1])
+            if t is None and (k := self.find_type_key(tn.names[-2:])) is not None:
+                t = self.pgtype(k)
         else:
             k = self.find_type_key(tn.names[-2:])
             if k is not None:
@@ -864,18 +877,19 @@ class Replayer:
 
     def analyze_default(
         self, expr: E.Node, t: PgType, mods: tuple[str, ...], rel: RelState | None
-    ) -> tuple[str | None, frozenset[Key]]:
-        """:meth:`render_default`, and the user types the expression uses."""
+    ) -> tuple[str | None, frozenset[Key], frozenset[Key]]:
+        """:meth:`render_default`, and the user types and the relations
+        (sequences) the expression uses."""
         try:
             a = self.analyzer()
             scope = self.rel_scope(rel) if rel is not None else None
             typed = a.expr(expr, scope)
             typed = a.coerce(typed, t, mods, "a")
             if _is_null_const(typed):
-                return None, frozenset()
-            return self.printer().render(typed), type_keys(typed)
+                return None, frozenset(), frozenset()
+            return self.printer().render(typed), type_keys(typed), relation_keys(typed)
         except RenderError as exc:
-            return self._as_written(expr, exc), frozenset()
+            return self._as_written(expr, exc), frozenset(), frozenset()
 
     def render_bool(
         self, expr: E.Node, rel: RelState | None, domain_type: PgType | None = None
@@ -1072,7 +1086,7 @@ class Replayer:
             if not path:
                 raise ReplayError("migration-no-schema", "no schema has been selected to create in")
             schema = path[0]
-        elif schema not in self.state.schemas:
+        elif schema not in self.state.schemas and schema not in _SYSTEM_SCHEMAS:
             raise ReplayError("migration-unknown-schema", f'schema "{schema}" does not exist')
         self.install_extension(op.name, schema)
 
@@ -1109,7 +1123,7 @@ class Replayer:
             if not path:
                 raise ReplayError("migration-no-schema", "no schema has been selected to create in")
             schema = path[0]
-        elif schema not in st.schemas:
+        elif schema not in st.schemas and schema not in _SYSTEM_SCHEMAS:
             raise ReplayError("migration-unknown-schema", f'schema "{schema}" does not exist')
         self.install_extension(name, schema)
         st.created_standins = st.created_standins | {name}
@@ -1307,6 +1321,7 @@ class Replayer:
                             f'sequence "{".".join(name)}" does not exist',
                         )
                     continue
+                self._drop_defaults_using(k, op.cascade, f"sequence {'.'.join(name)}")
                 del self.state.sequences[k]
             elif op.kind == "index":
                 k = self._find_in_path(name, self.state.indexes)
@@ -1393,6 +1408,34 @@ class Replayer:
         st.extensions = {k: v for k, v in st.extensions.items() if v != schema}
         del st.schemas[schema]
 
+    def _drop_defaults_using(self, k: Key, cascade: bool, what: str) -> None:
+        """Dropping relation ``k`` (a sequence): the column defaults whose
+        regclass literals name it go with CASCADE; without it the drop fails
+        while one does (``nextval('s'::regclass)``)."""
+        st = self.state
+        for rk, rel in list(st.relations.items()):
+            if not any(k in c.default_rels for c in rel.columns):
+                continue
+            if not cascade:
+                raise ReplayError(
+                    "migration-invalid",
+                    f"cannot drop {what} because other objects depend on it",
+                    sqlstate="2BP01",  # dependent_objects_still_exist
+                )
+            cols = tuple(
+                _replace(
+                    c,
+                    default=None,
+                    default_expr=None,
+                    default_types=frozenset(),
+                    default_rels=frozenset(),
+                )
+                if k in c.default_rels
+                else c
+                for c in rel.columns
+            )
+            st.relations[rk] = _replace(rel, columns=cols)
+
     def _drop_columns_of_type(self, k: Key) -> None:
         """DROP TYPE ... CASCADE: the columns of the type go, and so do the
         defaults that use it (a column altered away from an enum keeps a
@@ -1400,7 +1443,13 @@ class Replayer:
         st = self.state
         for rk, rel in list(st.relations.items()):
             cols = tuple(
-                _replace(c, default=None, default_expr=None, default_types=frozenset())
+                _replace(
+                    c,
+                    default=None,
+                    default_expr=None,
+                    default_types=frozenset(),
+                    default_rels=frozenset(),
+                )
                 if k in c.default_types
                 else c
                 for c in rel.columns
@@ -1443,6 +1492,7 @@ class Replayer:
                     (),
                     c.default_expr,
                     default_types=c.default_types,
+                    default_rels=c.default_rels,
                 )
                 for c in parent.columns
             )
@@ -1500,9 +1550,15 @@ class Replayer:
             if c.kind == "notnull":
                 col = _replace(col, not_null=True)
             elif c.kind == "default" and c.expr is not None:
-                default, default_types = self.analyze_default(c.expr, col.type, col.mods, rel)
+                default, default_types, default_rels = self.analyze_default(
+                    c.expr, col.type, col.mods, rel
+                )
                 col = _replace(
-                    col, default=default, default_expr=c.expr, default_types=default_types
+                    col,
+                    default=default,
+                    default_expr=c.expr,
+                    default_types=default_types,
+                    default_rels=default_rels,
                 )
             elif c.kind in ("pk", "unique"):
                 self._add_key_constraint(key, c.kind, c.name, (el.name,))
@@ -1549,7 +1605,7 @@ class Replayer:
                     "migration-unknown-type", f'type "{".".join(like.source)}" does not exist'
                 )
             rel = st.relations[key]
-            cols = tuple(ColState(n, t, (), 0, span=self.span) for n, t in ts.attributes)
+            cols = tuple(ColState(n, t, mods, 0, span=self.span) for n, t, mods in ts.attributes)
             st.relations[key] = _replace(rel, columns=rel.columns + cols)
             return
         src = self.relation(like.source)
@@ -1593,6 +1649,7 @@ class Replayer:
                 (),
                 c.default_expr,
                 default_types=c.default_types if opts.get("defaults") else frozenset(),
+                default_rels=c.default_rels if opts.get("defaults") else frozenset(),
             )
             new_cols.append(nc)
         st.relations[key] = _replace(rel, columns=rel.columns + tuple(new_cols))
@@ -1645,6 +1702,7 @@ class Replayer:
         default: str | None = None
         default_expr: E.Node | None = None
         default_types: frozenset[Key] = frozenset()
+        default_rels: frozenset[Key] = frozenset()
         identity: str | None = None
         generated = False
         if serial:
@@ -1654,6 +1712,7 @@ class Replayer:
             )
             regclass = quote_literal(self._display.regclass_text(rel.schema, seq))
             not_null, default = True, f"nextval({regclass}::regclass)"
+            default_rels = frozenset({(rel.schema, seq)})
         for c in cd.constraints:
             kind = c.kind
             if kind == "notnull":
@@ -1662,7 +1721,7 @@ class Replayer:
                 not_null = False
             elif kind == "default" and c.expr is not None:
                 # A default cannot refer to columns: no need to see this one.
-                default, default_types = self.analyze_default(c.expr, t, mods, rel)
+                default, default_types, default_rels = self.analyze_default(c.expr, t, mods, rel)
                 default_expr = c.expr
             elif kind == "identity":
                 identity, not_null = c.identity, True
@@ -1684,6 +1743,7 @@ class Replayer:
             (),
             default_expr,
             default_types=default_types,
+            default_rels=default_rels,
         )
         st.relations[key] = _replace(rel, columns=(*rel.columns, col))
         for c in cd.constraints:
@@ -2160,11 +2220,23 @@ class Replayer:
             col = _replace(col, type=t, mods=mods, ndims=ndims)
         elif isinstance(a, D.SetDefault):
             if a.expr is None:
-                col = _replace(col, default=None, default_expr=None, default_types=frozenset())
-            else:
-                default, default_types = self.analyze_default(a.expr, col.type, col.mods, rel)
                 col = _replace(
-                    col, default=default, default_expr=a.expr, default_types=default_types
+                    col,
+                    default=None,
+                    default_expr=None,
+                    default_types=frozenset(),
+                    default_rels=frozenset(),
+                )
+            else:
+                default, default_types, default_rels = self.analyze_default(
+                    a.expr, col.type, col.mods, rel
+                )
+                col = _replace(
+                    col,
+                    default=default,
+                    default_expr=a.expr,
+                    default_types=default_types,
+                    default_rels=default_rels,
                 )
         elif isinstance(a, D.SetNotNull):
             col = _replace(col, not_null=a.not_null)
@@ -2452,7 +2524,7 @@ class Replayer:
 
     def op_CreateComposite(self, op: D.CreateComposite) -> None:
         k = self._new_type_key(op.name)
-        attrs = tuple((n, self.resolve_type(tn)[0]) for n, tn in op.attributes)
+        attrs = tuple((n, *self.resolve_type(tn)[:2]) for n, tn in op.attributes)
         self.state.types[k] = TypeState(k[0], k[1], "composite", attributes=attrs, span=self.span)
 
     def op_CreateOtherType(self, op: D.CreateOtherType) -> None:
@@ -2593,19 +2665,24 @@ class Replayer:
             return
         elif op.action == "add attribute" and op.type is not None:
             ts = _replace(
-                ts, attributes=(*ts.attributes, (op.value, self.resolve_type(op.type)[0]))
+                ts, attributes=(*ts.attributes, (op.value, *self.resolve_type(op.type)[:2]))
             )
         elif op.action == "drop attribute":
             ts = _replace(ts, attributes=tuple(a for a in ts.attributes if a[0] != op.value))
         elif op.action == "alter attribute" and op.type is not None:
-            t = self.resolve_type(op.type)[0]
+            t, mods, _dims = self.resolve_type(op.type)
             ts = _replace(
-                ts, attributes=tuple((n, t if n == op.value else at) for n, at in ts.attributes)
+                ts,
+                attributes=tuple(
+                    (n, t, mods) if n == op.value else (n, at, am) for n, at, am in ts.attributes
+                ),
             )
         elif op.action == "rename attribute":
             ts = _replace(
                 ts,
-                attributes=tuple((op.other if n == op.value else n, at) for n, at in ts.attributes),
+                attributes=tuple(
+                    (op.other if n == op.value else n, at, am) for n, at, am in ts.attributes
+                ),
             )
         if self.span is not None:
             ts = _replace(ts, altered=(*ts.altered, self.span))
@@ -2642,7 +2719,7 @@ class Replayer:
             if cols != rel.columns:
                 st.relations[rk] = _replace(rel, columns=cols)
         for tk, other in list(st.types.items()):
-            attrs = tuple((n, fix(t)) for n, t in other.attributes)
+            attrs = tuple((n, fix(t), m) for n, t, m in other.attributes)
             base = fix(other.base) if other.base is not None else None
             if attrs != other.attributes or base != other.base:
                 st.types[tk] = _replace(other, attributes=attrs, base=base)
@@ -3256,8 +3333,10 @@ def _auto_updatable(q: TQuery, st: State) -> tuple[Key | None, set[int]]:
         return None, set()
     if f.entry.relkind not in ("table", "partitioned_table", "view", "foreign_table"):
         return None, set()
+    # expression_returns_set: a set-returning call anywhere in the select
+    # list (``(f()).col`` too), sub-queries aside.
     for t in b.targets:
-        if isinstance(t.expr, TFunc) and _returns_set(t.expr):
+        if any(isinstance(x, TFunc) and _returns_set(x) for x in walk(t.expr)):
             return None, set()
     base = f.entry.relation
     base_rel = st.relations.get(base)
@@ -3273,6 +3352,8 @@ def _auto_updatable(q: TQuery, st: State) -> tuple[Key | None, set[int]]:
 
 
 def _returns_set(f: TFunc) -> bool:
+    if f.sig is not None:
+        return f.sig.retset
     from pgdrift.sources.pg_builtins import builtins as _b
 
     return any(p.retset for p in _b().procs.get(f.name, ()))
@@ -4009,7 +4090,7 @@ class _Conditions:
                         }
                     )
         for k, t in self.st.types.items():
-            for i, (name, _t) in enumerate(t.attributes, 1):
+            for i, (name, _t, _m) in enumerate(t.attributes, 1):
                 rows.append(
                     {"attrelid": ("rel", *k), "attname": name, "attnum": i, "attisdropped": False}
                 )
@@ -4266,7 +4347,8 @@ class _ResolveCatalog:
         r = self.r
         st = r.state
         fname = names[-1]
-        schemas = [names[-2]] if len(names) >= 2 else r.effective_path()
+        # pg_catalog first: an extension's functions installed there.
+        schemas = [names[-2]] if len(names) >= 2 else [PG_CATALOG, *r.effective_path()]
         out: list[FuncSig] = []
         for schema in schemas:
             for k in st.functions_named(schema, fname):
@@ -4295,6 +4377,23 @@ class _ResolveCatalog:
             rel.schema, rel.name, rel.kind, self.r.column_infos(rel, with_not_null=True)
         )
 
+    def row_columns(self, t: PgType) -> tuple[ColumnInfo, ...] | None:
+        if t.is_builtin:
+            sysrel = builtins().relations.get(t.name) if t.kind == "relation" else None
+            if sysrel is None:
+                return None
+            return tuple(
+                ColumnInfo(c, builtin(ct)) for c, ct in sysrel[1] if builtin_type(ct) is not None
+            )
+        k = (t.schema, t.name)
+        ts = self.r.state.types.get(k)
+        if ts is not None:
+            if ts.kind != "composite":
+                return None
+            return tuple(ColumnInfo(n, at, mods) for n, at, mods in ts.attributes)
+        rel = self.r.state.relations.get(k)
+        return self.r.column_infos(rel, with_not_null=False) if rel is not None else None
+
     def type_visible(self, t: PgType) -> bool:
         return self.r._display.type_visible(t)
 
@@ -4304,7 +4403,7 @@ class _ResolveCatalog:
     def relation_visible(self, schema: str, name: str) -> bool:
         return self.r._display.relation_visible(schema, name)
 
-    def regclass_name(self, text: str) -> str | None:
+    def regclass(self, text: str) -> tuple[Key, str] | None:
         r = self.r
         names = parse_qualified(text)
         if not names:
@@ -4316,7 +4415,7 @@ class _ResolveCatalog:
         )
         if k is None:
             return None
-        return r._display.regclass_text(*k)
+        return k, r._display.regclass_text(*k)
 
     def builtins_first(self) -> bool:
         return "pg_catalog" not in self.r.path
@@ -4566,7 +4665,7 @@ def freeze(
                 CompositeType(
                     ts.schema,
                     ts.name,
-                    tuple(Attribute(n, t.ref) for n, t in ts.attributes),
+                    tuple(Attribute(n, t.ref) for n, t, _m in ts.attributes),
                     ts.comment,
                     ts.span,
                     ts.altered,

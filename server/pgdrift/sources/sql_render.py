@@ -31,6 +31,7 @@ from typing import Protocol
 
 from pgdrift.sources import sql_expr as E
 from pgdrift.sources.pg_builtins import Proc, builtins, quote_ident, quote_literal
+from pgdrift.sources.sql_tokens import ParseError, Stream, TokenizeError, tokenize
 from pgdrift.sources.sql_types import (
     PG_CATALOG,
     PgType,
@@ -94,6 +95,10 @@ class Catalog(Protocol):
 
     def find_relation(self, names: tuple[str, ...]) -> RelationInfo | None: ...
 
+    def row_columns(self, t: PgType) -> tuple[ColumnInfo, ...] | None:
+        """The fields of a composite type or of a relation's row type (with
+        their type modifiers), or None for any other type."""
+
     def type_visible(self, t: PgType) -> bool:
         """Whether ``format_type`` would print the type unqualified."""
 
@@ -101,9 +106,9 @@ class Catalog(Protocol):
 
     def relation_visible(self, schema: str, name: str) -> bool: ...
 
-    def regclass_name(self, text: str) -> str | None:
-        """A ``'name'::regclass`` literal's relation, printed as regclassout
-        prints it, or None when unknown."""
+    def regclass(self, text: str) -> tuple[tuple[str, str], str] | None:
+        """A ``'name'::regclass`` literal's relation: its key and its name as
+        regclassout prints it, or None when unknown."""
 
     def builtins_first(self) -> bool:
         """Whether pg_catalog precedes the resolution search path (the default)."""
@@ -129,6 +134,17 @@ class TConst(T):
         self.mods = mods
         self.value = value
         self.is_null = value is None
+
+
+class TRegclass(TConst):
+    """A regclass literal naming a known relation: the expression depends on
+    it (Postgres records the dependency on the oid)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, type_: PgType, value: str, key: tuple[str, str]) -> None:
+        super().__init__(type_, value)
+        self.key = key
 
 
 class TVar(T):
@@ -308,13 +324,18 @@ class TArray(T):
 
 
 class TRow(T):
-    __slots__ = ("explicit", "items")
+    __slots__ = ("cast", "explicit", "items", "raw")
 
-    def __init__(self, items: list[T], explicit: bool) -> None:
+    def __init__(self, items: list[T], explicit: bool, raw: list[T] | None = None) -> None:
         self.items = items
         self.explicit = explicit
         self.type = builtin("record")
         self.mods = ()
+        #: The items before unknown literals became text: what a coercion to
+        #: a composite type coerces to its fields.
+        self.raw = raw if raw is not None else items
+        #: Printed with ``::type`` (a RowExpr of COERCE_EXPLICIT_CAST format).
+        self.cast = False
 
 
 class TValueFunc(T):
@@ -544,6 +565,12 @@ def can_coerce(src: PgType, tgt: PgType, ctx: str = "i") -> bool:
         and src.base_type().kind in ("composite", "relation")
     ):
         return True
+    if (
+        src.is_builtin
+        and src.name == "record"
+        and tgt.base_type().kind in ("composite", "relation")
+    ):
+        return True  # coerce_record_to_complex decides
     if src.kind == "array" and tgt.kind == "array" and src.elem and tgt.elem:
         return can_coerce(src.elem, tgt.elem, ctx)
     c = cast_context(src, tgt)
@@ -647,6 +674,13 @@ def type_keys(root: T) -> frozenset[tuple[str, str]]:
 _NO_KEYS: frozenset[tuple[str, str]] = frozenset()
 
 
+def relation_keys(root: T) -> frozenset[tuple[str, str]]:
+    """(schema, name) of the relations (sequences) an expression's regclass
+    literals name (``nextval('s'::regclass)``): what it depends on."""
+    out = {x.key for x in walk(root) if isinstance(x, TRegclass)}
+    return frozenset(out) if out else _NO_KEYS
+
+
 _CHILD_SLOTS: dict[type, tuple[str, ...]] = {}
 
 
@@ -692,6 +726,29 @@ def parse_qualified(text: str) -> tuple[str, ...]:
         if i < len(s) and s[i] == ".":
             i += 1
     return tuple(parts)
+
+
+#: reg* types whose literals print through Analyzer._reg_output.
+_REG_OUTPUT = frozenset(["regtype", "regproc", "regprocedure", "regnamespace"])
+
+
+def _split_top_commas(text: str) -> list[str]:
+    """A regprocedure literal's argument list split at its own commas (not
+    those of typmods, ``numeric(10,2)``); no arguments for blank text."""
+    if not text.strip():
+        return []
+    parts: list[str] = []
+    depth = start = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
 
 
 def common_mods(items: Sequence[T], t: PgType) -> tuple[str, ...]:
@@ -1142,7 +1199,7 @@ class Analyzer:
             if t is None:
                 t = builtin_type(tn.names[0])
         elif len(tn.names) == 2 and tn.names[0] == PG_CATALOG:
-            t = builtin_type(tn.names[1])
+            t = builtin_type(tn.names[1]) or self.catalog.find_type(tn.names)
         else:
             t = self.catalog.find_type(tn.names[-2:])
         if t is None:
@@ -1180,6 +1237,16 @@ class Analyzer:
         if isinstance(e, TSubLink) and is_unknown(src):
             e.type = target
             return e
+        if (
+            src.is_builtin
+            and src.name == "record"
+            and target.base_type().kind in ("composite", "relation")
+        ):
+            # coerce_record_to_complex: a ROW(...) constructor only (a record
+            # variable's fields are not modelled).
+            if not isinstance(e, TRow):
+                raise RenderError(f"cannot cast record to {target.name}")
+            return self._row_to(e, target, ctx, explicit)
         if same_type(src, target):
             if mods and mods != e.mods:
                 return TCast(e, target, mods, not explicit)
@@ -1210,17 +1277,22 @@ class Analyzer:
                 return TCast(TConst(target, None, ()), target, mods, not explicit)
             return TConst(target, None, ())
         if base.is_builtin and base.name == "regclass":
-            name = self.catalog.regclass_name(c.value)
-            value = name if name is not None else c.value
-            return TConst(target, value)
-        if base.is_builtin and base.name == "regconfig":
-            # Text search configurations are pg_catalog's (a migration that
-            # makes its own is not modelled): regconfigout prints the name
-            # alone, whatever quoting or qualification the literal had.
+            found = self.catalog.regclass(c.value)
+            if found is None:
+                return TConst(target, c.value)
+            return TRegclass(target, found[1], found[0])
+        if base.is_builtin and base.name in ("regconfig", "regdictionary"):
+            # Text search configurations and dictionaries are pg_catalog's (a
+            # migration that makes its own is not modelled): their output
+            # functions print the name alone, whatever quoting or
+            # qualification the literal had.
             names = parse_qualified(c.value)
             if names and (len(names) == 1 or names[-2] == PG_CATALOG):
                 return TConst(target, quote_ident(names[-1]))
             return TConst(target, c.value)
+        if base.is_builtin and base.name in _REG_OUTPUT:
+            value = self._reg_output(base.name, c.value)
+            return TConst(target, c.value if value is None else value)
         value = const_output(target, c.value)
         if is_definition_time(target, c.value):
             self.notes.append(
@@ -1234,6 +1306,60 @@ class Analyzer:
         if mods and not self._typmod_noop(target, mods):
             return TCast(const, target, mods, not explicit)
         return const
+
+    def _reg_output(self, kind: str, text: str) -> str | None:
+        """A regtype / regproc / regprocedure / regnamespace literal as its
+        output function prints the object its input function finds
+        (``'int4'`` is ``integer``, ``'abs(int4)'`` is ``abs(integer)``):
+        qualified when not visible, typmods dropped. None when the object is
+        not known (a schema's existence is not checked: such a literal would
+        fail on the server)."""
+        if kind == "regnamespace":
+            names = parse_qualified(text)
+            return quote_ident(names[0]) if len(names) == 1 else None
+        try:
+            if kind == "regtype":
+                return format_type(self._reg_type(text), None, self.catalog.type_visible)
+            name_text, paren, rest = text.partition("(")
+            names = parse_qualified(name_text)
+            if not names:
+                return None
+            cands = self.candidates(names)
+            if kind == "regproc":
+                # regprocin: the name must be unique whatever the arguments.
+                if paren or len(cands) != 1:
+                    return None
+                f = cands[0]
+            else:
+                rest = rest.strip()
+                if not rest.endswith(")"):
+                    return None
+                args = [self._reg_type(a) for a in _split_top_commas(rest[:-1])]
+                found = [
+                    f
+                    for f in cands
+                    if len(f.args) == len(args) and all(map(same_type, f.args, args))
+                ]
+                if len(found) != 1:
+                    return None
+                f = found[0]
+        except (RenderError, ParseError, TokenizeError):
+            return None
+        out = quote_ident(f.name)
+        if not self.catalog.function_visible(f.schema, f.name):
+            out = f"{quote_ident(f.schema)}.{out}"
+        if kind == "regprocedure":
+            out += "(" + ",".join(format_type(a, None, self.catalog.type_visible) for a in f.args)
+            out += ")"
+        return out
+
+    def _reg_type(self, text: str) -> PgType:
+        """The type a type name in a string names (regtypein)."""
+        stream = Stream(tokenize(text), text)
+        tn = E.ExprParser(stream).type_name()
+        if not stream.at_end():
+            raise RenderError(f"invalid type name {text!r}")
+        return self.resolve_type(tn)
 
     @staticmethod
     def _typmod_noop(t: PgType, mods: tuple[str, ...]) -> bool:
@@ -1548,14 +1674,29 @@ class Analyzer:
         return TArray([self.coerce(i, elem) for i in a.items], elem.array_of())
 
     def _Row(self, n: E.Row, scope: Scope | None) -> T:
-        items = [self.expr(i, scope) for i in n.items]
+        raw = [self.expr(i, scope) for i in n.items]
         items = [
             self._coerce_unknown(i, _t("text"), (), False)
             if isinstance(i, TConst) and is_unknown(i.type)
             else i
-            for i in items
+            for i in raw
         ]
-        return TRow(items, n.explicit)
+        return TRow(items, n.explicit, raw)
+
+    def _row_to(self, row: TRow, target: PgType, ctx: str, explicit: bool) -> T:
+        """coerce_record_to_complex: each item coerced to its field's type and
+        type modifier; a domain over the composite checks the row after."""
+        base = target.base_type()
+        fields = self.catalog.row_columns(base)
+        if fields is None or len(fields) != len(row.raw):
+            raise RenderError(f"cannot cast record to {target.name}")
+        items = [self.coerce(i, f.type, f.mods, ctx) for i, f in zip(row.raw, fields, strict=True)]
+        out = TRow(items, row.explicit)
+        out.type = base
+        if target.kind == "domain":
+            return TCast(out, target, (), not explicit)
+        out.cast = explicit
+        return out
 
     def _SpecialFunc(self, n: E.SpecialFunc, scope: Scope | None) -> T:
         name = n.name
@@ -1585,27 +1726,36 @@ class Analyzer:
         raise RenderError(f"{name} is not supported")
 
     def _Indirection(self, n: E.Indirection, scope: Scope | None) -> T:
-        arg = self.expr(n.arg, scope)
+        steps = n.path
+        slices = n.slices
+        arg: T | None = None
+        if steps and isinstance(steps[0], str) and steps[0] != "*":
+            # ParseComplexProjection: a field of a whole-row reference
+            # (``(t).col``, ``(t.*).col``) is that column itself.
+            entry = self._row_entry(n.arg, scope)
+            if entry is not None:
+                arg = self._entry_column(entry, steps[0])
+                steps, slices = steps[1:], slices[1:]
+                if not steps:
+                    return arg
+        if arg is None:
+            arg = self.expr(n.arg, scope)
         path: list[str | tuple[T | None, T | None, bool]] = []
         t = arg.type
-        for i, step in enumerate(n.path):
+        mods = arg.mods
+        for i, step in enumerate(steps):
             if isinstance(step, str):
                 if step == "*":
-                    raise RenderError("(x).* is not supported")
-                rel = None
-                b = t.base_type()
-                if b.kind in ("composite", "relation"):
-                    rel = self.catalog.find_relation((b.schema, b.name))
-                col = None
-                if rel is not None:
-                    col = next((c for c in rel.columns if c.name == step), None)
+                    raise RenderError("(x).* is not supported here")
+                fields = self.row_fields(arg if not path else None, t)
+                col = next((c for c in fields or () if c.name == step), None)
                 if col is None:
                     raise RenderError(f'field "{step}" not found')
                 path.append(step)
-                t = col.type
+                t, mods = col.type, col.mods
             else:
                 lo, hi = step
-                is_slice = n.slices[i] if i < len(n.slices) else False
+                is_slice = slices[i] if i < len(slices) else False
                 # array_subscript_transform: COERCION_ASSIGNMENT to int4.
                 int4 = _t("int4")
                 lo_t = self.coerce(self.expr(lo, scope), int4, (), "a") if lo is not None else None
@@ -1614,9 +1764,68 @@ class Analyzer:
                 b = t.base_type()
                 if b.is_builtin and b.name in ("jsonb",):
                     raise RenderError("jsonb subscripting is not supported")
-                if not is_slice and b.kind == "array" and b.elem is not None:
-                    t = b.elem
-        return TIndirection(arg, path, t)
+                if b.kind == "array" and b.elem is not None:
+                    # An element or a slice keeps the array's type modifier
+                    # (a domain's: that of its base type).
+                    d = t
+                    while d.kind == "domain" and d.base is not None:
+                        mods, d = d.base_mods, d.base
+                    if not is_slice:
+                        t = b.elem
+                else:
+                    mods = ()
+        result = TIndirection(arg, path, t)
+        result.mods = mods
+        return result
+
+    def row_fields(self, e: T | None, t: PgType) -> tuple[ColumnInfo, ...] | None:
+        """The fields of a row-typed value (``get_expr_result_tupdesc``): those
+        of its composite or table row type, or the OUT columns of the function
+        call ``e`` returning record."""
+        b = t.base_type()
+        if b.kind in ("composite", "relation"):
+            return self.catalog.row_columns(b)
+        if isinstance(e, TFunc) and e.sig is not None and e.sig.out_columns:
+            return tuple(ColumnInfo(name, ct) for name, ct in e.sig.out_columns)
+        return None
+
+    def _row_entry(self, n: E.Node, scope: Scope | None) -> RangeEntry | None:
+        """The range entry ``n`` refers to as a whole row (``t``, ``t.*``,
+        ``s.t.*``), when it is such a reference rather than a column."""
+        while isinstance(n, E.Paren):
+            n = n.arg
+        if not isinstance(n, E.ColumnRef):
+            return None
+        names = n.names
+        if names[-1] == "*":
+            names = names[:-1]  # t.* or s.t.*
+            if not names or len(names) > 2:
+                return None
+        else:
+            if len(names) != 1:  # a.b is a column, never a schema's table
+                return None
+            s = scope
+            while s is not None:
+                if self._lookup_column(names, s) is not None:
+                    return None
+                s = s.parent
+        s = scope
+        while s is not None:
+            for entry in s.entries:
+                if entry.refname != names[-1]:
+                    continue
+                if len(names) > 1 and (entry.relation is None or entry.relation[0] != names[-2]):
+                    continue
+                return entry
+            s = s.parent
+        return None
+
+    @staticmethod
+    def _entry_column(entry: RangeEntry, name: str) -> TVar:
+        for i, c in enumerate(entry.columns):
+            if c.name == name:
+                return TVar(c.name, entry.refname, c.type, c.mods, entry.origins[i], entry)
+        raise RenderError(f"column {entry.refname}.{name} does not exist")
 
     def _SubLink(self, n: E.SubLink, scope: Scope | None) -> T:
         link = self._sublink(n, scope)
@@ -1682,7 +1891,8 @@ class Analyzer:
 
     def candidates(self, names: tuple[str, ...]) -> list[FuncSig]:
         if len(names) >= 2 and names[-2] == PG_CATALOG:
-            return self._builtin_sigs(names[-1])
+            # Builtins, then an extension's functions installed there.
+            return self._builtin_sigs(names[-1]) + self.catalog.find_functions(names[-2:])
         user = self.catalog.find_functions(names[-2:])
         if len(names) == 1:
             b = self._builtin_sigs(names[0])
@@ -2003,8 +2213,14 @@ class Analyzer:
         froms = [self._from(f, scope) for f in s.from_]
         targets: list[TTarget] = []
         for tg in s.targets:
-            if isinstance(tg.expr, E.ColumnRef) and tg.expr.names[-1] == "*":
-                targets.extend(self._star(tg.expr.names[:-1], scope))
+            star = tg.expr
+            while isinstance(star, E.Paren):
+                star = star.arg
+            if isinstance(star, E.ColumnRef) and star.names[-1] == "*":
+                targets.extend(self._star(star.names[:-1], scope))
+                continue
+            if isinstance(star, E.Indirection) and star.path and star.path[-1] == "*":
+                targets.extend(self._expand_row(star, scope))
                 continue
             e = self.expr(tg.expr, scope)
             if resolve_unknowns and isinstance(e, TConst) and is_unknown(e.type):
@@ -2055,6 +2271,29 @@ class Analyzer:
                 v = TVar(c.name, entry.refname, c.type, c.mods, entry.origins[i], entry)
                 out.append(TTarget(v, c.name, entry.origins[i]))
         return out
+
+    def _expand_row(self, n: E.Indirection, scope: Scope) -> list[TTarget]:
+        """ExpandIndirectionStar: ``(x).*`` in a select list is one target
+        per field, each named after it; the fields of a whole-row reference
+        are its columns."""
+        arg = n.arg if len(n.path) == 1 else E.Indirection(n.arg, n.path[:-1], n.slices[:-1])
+        entry = self._row_entry(arg, scope)
+        if entry is not None:
+            out = []
+            for c in entry.columns:
+                v = self._entry_column(entry, c.name)
+                out.append(TTarget(v, c.name, v.origin))
+            return out
+        e = self.expr(arg, scope)
+        fields = self.row_fields(e, e.type)
+        if fields is None:
+            raise RenderError(f"(x).* of a value of type {e.type.name}")
+        targets = []
+        for c in fields:
+            field = TIndirection(e, [c.name], c.type)
+            field.mods = c.mods
+            targets.append(TTarget(field, c.name))
+        return targets
 
     def _from(self, f: E.FromItem, scope: Scope) -> TFrom:
         if isinstance(f, E.RangeVar):
@@ -2124,14 +2363,9 @@ class Analyzer:
             if call.sig is not None and call.sig.out_columns:
                 fcols = [ColumnInfo(n, t) for n, t in call.sig.out_columns]
             else:
-                b = call.type.base_type()
-                rel = (
-                    self.catalog.find_relation((b.schema, b.name))
-                    if b.kind in ("relation", "composite")
-                    else None
-                )
-                if rel is not None:
-                    fcols = list(rel.columns)
+                row = self.row_fields(None, call.type)
+                if row is not None:
+                    fcols = list(row)
                 else:
                     fcols = [ColumnInfo(f.col_aliases[0] if f.col_aliases else name, call.type)]
             if f.ordinality:
@@ -2519,6 +2753,8 @@ class Printer:
                     self.w(", ")
                 self.sub(a, e, True)
             self.w(")")
+            if e.cast:
+                self.w("::" + self.fmt_type(e.type))
         elif isinstance(e, TValueFunc):
             self.w(e.name + (f"({e.detail})" if e.detail else ""))
         elif isinstance(e, TMulti):
