@@ -228,3 +228,22 @@ def test_an_update_leaves_no_young_objects_for_the_caller_to_collect() -> None:
     index.update(project(200))
     assert gc.isenabled()
     assert gc.get_count()[0] < 100
+
+
+def test_a_relation_is_frozen_again_when_its_column_type_gets_hidden() -> None:
+    # Nothing about the table changes, but its column's type now prints
+    # qualified: a type of the same name appears earlier on the path. The
+    # replay resumes from a snapshot taken after the table was made, so the
+    # table's state is the very object frozen before.
+    files = [
+        ("000.sql", "create schema x; create type x.mood as enum ('a');"),
+        ("001.sql", "create table t (m x.mood);"),
+        *[(f"{i:03d}.sql", f"create table f{i} (id int);") for i in range(2, 100)],
+    ]
+    index = MigrationIndex(search_path=("public", "x"), display_path=("public", "x"))
+    schema, _ = index.update(files)
+    assert schema.relation("public", "t").columns[0].type_display == "mood"  # type: ignore[union-attr]
+    files.append(("100.sql", "create type public.mood as enum ('b');"))
+    schema, _ = index.update(files)
+    assert index.last_replayed < 50
+    assert schema.relation("public", "t").columns[0].type_display == "x.mood"  # type: ignore[union-attr]

@@ -162,6 +162,11 @@ class ForkedMap(Generic[T]):
                 self._read(fd)
         return self._results.pop(i)
 
+    def ready(self, i: int) -> bool:
+        """Whether :meth:`result` would return at once for task ``i``."""
+        self.poll()
+        return i in self._results or not self._fds
+
     def poll(self) -> None:
         """Read what the workers have written so far, without waiting."""
         if self._fds:

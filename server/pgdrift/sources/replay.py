@@ -3136,6 +3136,9 @@ class Replayer:
     def freeze(self, cache: FreezeCache | None = None) -> Schema:
         return freeze(self.state, self.options, self._display, cache)
 
+    def prefreeze(self, cache: FreezeCache, relations: Iterable[RelState]) -> None:
+        prefreeze(self.state, self.options, self._display, cache, relations)
+
 
 def sqlglot_view_columns(sql: str, r: Replayer) -> list[tuple[str, PgType, tuple[str, ...]]] | None:
     """Output columns of a query per sqlglot's optimizer, or None."""
@@ -4474,14 +4477,24 @@ class _DisplayCatalog(_ResolveCatalog):
 # --------------------------------------------------------------------------- freeze
 
 
-def _freeze_deps(rel: RelState, state: State, views: dict[Key, RelState]) -> tuple[int, ...]:
-    """Identities of the states a frozen relation depends on besides its own:
-    domains of its columns (nullability) and, for views, the views its
-    columns pass through (column sources)."""
-    out: list[int] = []
+_VIEW_KINDS = ("view", "materialized_view")
+
+
+def _freeze_deps(rel: RelState, state: State, display: _DisplayCatalog) -> tuple[object, ...]:
+    """What a frozen relation depends on besides its own state: the
+    identities of the states of its columns' domains (nullability) and, for
+    views, of the relations their columns pass through (column sources); and
+    whether each user type of its columns prints unqualified (a type or
+    table created later in a schema earlier on the path hides it)."""
+    out: list[object] = []
     for c in rel.columns:
-        if c.type.kind == "domain":
-            out.append(id(state.types.get((c.type.schema, c.type.name))))
+        t = c.type
+        if t.kind == "domain":
+            out.append(id(state.types.get((t.schema, t.name))))
+        if t.kind == "array" and t.elem is not None:
+            t = t.elem
+        if not t.is_builtin:
+            out.append(display.type_visible(t))
     if rel.deps:
         seen: set[Key] = set()
         todo = list(rel.deps)
@@ -4492,7 +4505,7 @@ def _freeze_deps(rel: RelState, state: State, views: dict[Key, RelState]) -> tup
             seen.add(k)
             dep = state.relations.get(k)
             out.append(id(dep))
-            if dep is not None and k in views:
+            if dep is not None and dep.kind in _VIEW_KINDS:
                 todo.extend(dep.deps)
     return tuple(out)
 
@@ -4501,7 +4514,6 @@ def _freeze_relation(
     rel: RelState,
     state: State,
     inc: set[str],
-    views: dict[Key, RelState],
     display_of: Callable[[PgType, tuple[str, ...]], str],
 ) -> tuple[Relation, tuple[tuple[int, ForeignKey], ...]]:
     rel_fks: list[tuple[int, ForeignKey]] = []
@@ -4542,7 +4554,7 @@ def _freeze_relation(
     sources: list[ColumnSource] = []
     if is_view:
         for colname, target, tcol in rel.origins:
-            end = _follow_origin(views, inc, target, tcol)
+            end = _follow_origin(state.relations, inc, target, tcol)
             if end is not None:
                 ek, ecol = end
                 erel = state.relations.get(ek)
@@ -4594,27 +4606,31 @@ def _freeze_relation(
     return frozen, tuple(rel_fks)
 
 
-FreezeCache = dict[int, tuple[Any, tuple[int, ...], Any, tuple[tuple[int, ForeignKey], ...]]]
+FreezeCache = dict[int, tuple[Any, tuple[object, ...], Any, tuple[tuple[int, ForeignKey], ...]]]
 
 
-def freeze(
-    state: State,
-    options: Options,
-    display: _DisplayCatalog,
-    cache: FreezeCache | None = None,
-) -> Schema:
-    """The immutable :class:`Schema` the catalog source would report.
+class _Freezer:
+    """Relation states frozen into model relations, through a cache (kept by
+    the caller between calls) that maps relation states to the relations
+    frozen from them: a relation whose state object and dependencies
+    (:func:`_freeze_deps`) did not change is not frozen again."""
 
-    ``cache`` (kept by the caller between calls) maps relation states to the
-    relations frozen from them: a relation whose state object, and whose
-    dependencies' state objects, did not change is not frozen again.
-    """
-    included = [
-        s for s in dict.fromkeys(options.schemas) if s in state.schemas and not s.startswith("pg_")
-    ]
-    inc = set(included)
+    def __init__(
+        self, state: State, options: Options, display: _DisplayCatalog, cache: FreezeCache | None
+    ) -> None:
+        self.state = state
+        self.display = display
+        self.cache = cache
+        self.included = [
+            s
+            for s in dict.fromkeys(options.schemas)
+            if s in state.schemas and not s.startswith("pg_")
+        ]
+        self.inc = set(self.included)
+        self._inc_key = tuple(self.included)
+        self._display_cache: dict[tuple[PgType, tuple[str, ...]], str] = {}
 
-    def fmt(t: PgType, mods: tuple[str, ...] | None) -> str:
+    def fmt(self, t: PgType, mods: tuple[str, ...] | None) -> str:
         fields = ""
         if (
             mods
@@ -4623,31 +4639,62 @@ def freeze(
             and not mods[0].isdigit()
         ):
             fields, mods = mods[0], mods[1:]
-        return format_type(t, mods, display.type_visible, interval_fields=fields)
+        return format_type(t, mods, self.display.type_visible, interval_fields=fields)
 
-    relations: list[Relation] = []
-    fks: list[tuple[int, ForeignKey]] = []
-    views = {k: r for k, r in state.relations.items() if r.kind in ("view", "materialized_view")}
-    display_cache: dict[tuple[PgType, tuple[str, ...]], str] = {}
-
-    def display_of(t: PgType, mods: tuple[str, ...]) -> str:
+    def display_of(self, t: PgType, mods: tuple[str, ...]) -> str:
         key = (t, mods)
-        text = display_cache.get(key)
+        text = self._display_cache.get(key)
         if text is None:
-            text = display_cache[key] = fmt(t, mods)
+            text = self._display_cache[key] = self.fmt(t, mods)
         return text
 
+    def relation(
+        self, rel: RelState, fresh: FreezeCache
+    ) -> tuple[Relation, tuple[tuple[int, ForeignKey], ...]]:
+        """``rel`` frozen (or its cached form), recorded in ``fresh``."""
+        deps = (self._inc_key, *_freeze_deps(rel, self.state, self.display))
+        hit = self.cache.get(id(rel)) if self.cache is not None else None
+        if hit is not None and hit[0] is rel and hit[1] == deps:
+            frozen, rel_fks = hit[2], hit[3]
+        else:
+            frozen, rel_fks = _freeze_relation(rel, self.state, self.inc, self.display_of)
+        fresh[id(rel)] = (rel, deps, frozen, rel_fks)
+        return frozen, rel_fks
+
+
+def prefreeze(
+    state: State,
+    options: Options,
+    display: _DisplayCatalog,
+    cache: FreezeCache,
+    relations: Iterable[RelState],
+) -> None:
+    """Freeze ``relations`` into ``cache`` ahead of :func:`freeze` (a cold
+    index does it while it waits for parse results): those that do not
+    change before then are not frozen again."""
+    freezer = _Freezer(state, options, display, cache)
+    for rel in relations:
+        if rel.schema in freezer.inc:
+            freezer.relation(rel, cache)
+
+
+def freeze(
+    state: State,
+    options: Options,
+    display: _DisplayCatalog,
+    cache: FreezeCache | None = None,
+) -> Schema:
+    """The immutable :class:`Schema` the catalog source would report; see
+    :class:`_Freezer` for ``cache``."""
+    freezer = _Freezer(state, options, display, cache)
+    included, inc, fmt = freezer.included, freezer.inc, freezer.fmt
+    relations: list[Relation] = []
+    fks: list[tuple[int, ForeignKey]] = []
     fresh: FreezeCache = {}
     for rel in state.relations.values():
         if rel.schema not in inc:
             continue
-        deps = _freeze_deps(rel, state, views)
-        hit = cache.get(id(rel)) if cache is not None else None
-        if hit is not None and hit[0] is rel and hit[1] == deps:
-            frozen, rel_fks = hit[2], hit[3]
-        else:
-            frozen, rel_fks = _freeze_relation(rel, state, inc, views, display_of)
-        fresh[id(rel)] = (rel, deps, frozen, rel_fks)
+        frozen, rel_fks = freezer.relation(rel, fresh)
         relations.append(frozen)
         fks.extend(rel_fks)
     fks.sort(key=lambda x: x[0])
@@ -4697,12 +4744,13 @@ def freeze(
             and not fs.retset
         ):
             continue
+        fdeps = _function_deps(fs, display)
         fhit = cache.get(id(fs)) if cache is not None else None
-        if fhit is not None and fhit[0] is fs:
+        if fhit is not None and fhit[0] is fs and fhit[1] == fdeps:
             frozen_fn = fhit[2]
         else:
             frozen_fn = _freeze_function(fs, fmt, path, options.server_version)
-        fresh[id(fs)] = (fs, (), frozen_fn, ())
+        fresh[id(fs)] = (fs, fdeps, frozen_fn, ())
         functions.append(frozen_fn)
 
     if cache is not None:
@@ -4722,21 +4770,30 @@ def freeze(
     )
 
 
+def _function_deps(fs: FuncState, display: _DisplayCatalog) -> tuple[object, ...]:
+    """What a frozen function depends on besides its own state: whether each
+    user type of its signature prints unqualified."""
+    out: list[object] = []
+    for t in (*(a.type for a in fs.args), fs.result):
+        if t.kind == "array" and t.elem is not None:
+            t = t.elem
+        if not t.is_builtin:
+            out.append(display.type_visible(t))
+    return tuple(out)
+
+
 def _follow_origin(
-    views: dict[Key, RelState], inc: set[str], target: Key, col: str
+    relations: dict[Key, RelState], inc: set[str], target: Key, col: str
 ) -> tuple[Key, str] | None:
     seen: set[Key] = set()
-    while target in views and target[0] in inc:
-        if target in seen:
+    while (view := relations.get(target)) is not None and view.kind in _VIEW_KINDS:
+        if target[0] not in inc or target in seen:
             return None
         seen.add(target)
-        view = views[target]
         nxt = next(((t, c) for name, t, c in view.origins if name == col), None)
         if nxt is None:
             return None
         target, col = nxt
-    if target in views:
-        return None
     return target, col
 
 
