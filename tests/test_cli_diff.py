@@ -145,3 +145,25 @@ def test_migrations_are_modelled_for_the_server_that_replayed_them(
     out = capsys.readouterr().out
     assert out.endswith("differs: nothing\n"), out
     assert code == 0
+
+
+def test_the_static_model_is_compared_with_its_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # DDL run by dynamic SQL is beyond the static model (by design): the
+    # later ALTER fails there while Postgres replays it. Checking the static
+    # model against the shadow must say so, not quietly compare the replay
+    # with itself.
+    (tmp_path / "supabase/migrations").mkdir(parents=True)
+    (tmp_path / "supabase/config.toml").write_text('project_id = "t"\n')
+    (tmp_path / "supabase/migrations/20240101000000_a.sql").write_text(
+        "do $$ begin execute 'create table public.dyn (id int)'; end $$;\n"
+        "alter table public.dyn add column x int;\n"
+    )
+    code = main(["diff", "migrations", "shadow", "--project", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "pgdrift: error: static model: supabase/migrations/20240101000000_a.sql:2:" in (
+        captured.err
+    )
+    assert "public.dyn" in captured.out

@@ -295,6 +295,9 @@ def _diff(args: argparse.Namespace) -> int:
         order = sorted(
             (args.a, args.b), key=lambda spec: (not is_source_name(spec), spec != "shadow")
         )
+        # Checking the static model against Postgres: it is compared as it
+        # is, errors and all (elsewhere its errors make it the replay).
+        static = {args.a, args.b} == {"migrations", "shadow"}
         loaded: dict[str, Side] = {}
         for spec in order:
             other = loaded.get(args.b if spec == args.a else args.a)
@@ -304,16 +307,21 @@ def _diff(args: argparse.Namespace) -> int:
                 spec,
                 names_hint=other.schema if other else None,
                 server_version=version,
+                static=static,
             )
     except SideError as exc:
         raise UsageError(str(exc)) from None
     a, b = loaded[args.a], loaded[args.b]
     for note in (*a.notes, *b.notes):
         print(f"pgdrift: note: {mask_password(note)}", file=sys.stderr)
+    errors = (*a.errors, *b.errors)
+    for error in errors:
+        # Postgres replayed these statements: the static model disagrees.
+        print(f"pgdrift: error: static model: {error}", file=sys.stderr)
     result = diff_schemas(a.schema, b.schema, included_schemas=project.schemas)
     render = render_json if args.fmt == "json" else render_text
     sys.stdout.write(render(result, a.label, b.label))
-    return EXIT_OK if result.is_identical else EXIT_FINDINGS
+    return EXIT_OK if result.is_identical and not errors else EXIT_FINDINGS
 
 
 # --- db reset --------------------------------------------------------------------------

@@ -40,6 +40,9 @@ class Side:
     schema: Schema
     read: TypesFileRead | None = None
     notes: tuple[str, ...] = field(default=())
+    #: Errors the static model of the migrations reported (``static=True``):
+    #: statements it could not replay.
+    errors: tuple[str, ...] = field(default=())
 
 
 def is_source_name(spec: str) -> bool:
@@ -70,11 +73,14 @@ def load_side(
     *,
     names_hint: Schema | None = None,
     server_version: int | None = None,
+    static: bool = False,
 ) -> Side:
     """Load ``spec`` (a source name or a types file path) for ``project``.
 
     ``server_version`` is the Postgres major version the static model of the
-    migrations is built for (default: the project's).
+    migrations is built for (default: the project's). Where the static model
+    has errors, ``migrations`` is the shadow replay instead, unless
+    ``static``: then it is the static model as it is, with its errors.
     Database and replay errors propagate (:class:`~pgdrift.db.DatabaseError`,
     the shadow source's errors); a types file that cannot be read raises
     :class:`SideError`.
@@ -84,13 +90,15 @@ def load_side(
     if spec == "shadow":
         return Side(spec, project.shadow_schema())
     if spec == "migrations":
-        static = static_schema(project, server_version)
-        if static is not None and not static[1]:
-            return Side(spec, static[0])
+        model = static_schema(project, server_version)
+        if model is not None and (static or not model[1]):
+            return Side(spec, model[0], errors=model[1])
+        if static:
+            raise SideError("the static model of the migrations is unavailable")
         note = (
-            f"the static model of the migrations has errors ({static[1][0]}); "
+            f"the static model of the migrations has errors ({model[1][0]}); "
             "replaying them instead"
-            if static is not None
+            if model is not None
             else "the static model of the migrations is unavailable; replaying them instead"
         )
         return Side(spec, project.shadow_schema(), notes=(note,))
