@@ -347,6 +347,24 @@ def test_policies_compare_by_content_not_by_where_they_were_read() -> None:
     ]
 
 
+def test_policies_only_one_side_has_are_named_with_their_side() -> None:
+    from pgdrift.model import Policy
+
+    owner = Policy("owner", "SELECT", using="(profile_id = auth.uid())")
+    admin = Policy("admin", "ALL", using="is_admin()")
+    audit = Policy("audit", "SELECT", using="true")
+    local = with_relation(base(), "orders", policies=(owner, admin, audit), rls_enabled=True)
+    remote = with_relation(base(), "orders", policies=(owner,), rls_enabled=True)
+    text = render_text(diff_schemas(local, remote), "migrations", "shadow")
+    assert 'policies: policies "admin", "audit" only in migrations\n' in text
+    text = render_text(
+        diff_schemas(remote, with_relation(base(), "orders", policies=(admin,), rls_enabled=True)),
+        "a",
+        "b",
+    )
+    assert 'policies: policy "owner" only in a, policy "admin" only in b\n' in text
+
+
 def test_a_view_definition_only_one_side_has_is_not_a_difference() -> None:
     view = next(r for r in base().relations if r.is_view)
     local = with_relation(base(), view.name, definition=None)

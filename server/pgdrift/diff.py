@@ -473,7 +473,7 @@ class _Differ:
             pa = {p.name: replace(p, span=None) for p in ra.policies}
             pb = {p.name: replace(p, span=None) for p in rb.policies}
             if pa.keys() != pb.keys():
-                details.append(Detail("policies", _policies(pa, pb), _policies(pb, pa), "has"))
+                details.append(_policies_detail(pa, pb))
             for policy in sorted(pa.keys() & pb.keys()):
                 details += _policy_details(policy, pa[policy], pb[policy])
             # The static model does not print view definitions: compare them
@@ -925,6 +925,18 @@ def _rls(enabled: bool) -> str:
 def _policies(mine: Mapping[str, Any], other: Mapping[str, Any]) -> str:
     only = sorted(set(mine) - set(other))
     return "policies " + ", ".join(_quoted(n) for n in only) if only else "no other policies"
+
+
+def _policies_detail(a: Mapping[str, Any], b: Mapping[str, Any]) -> Detail:
+    """Policies one side has and the other lacks: ``policy "p" only in
+    migrations``."""
+    parts = []
+    for mine, other, side in ((a, b, "{A}"), (b, a, "{B}")):
+        only = sorted(set(mine) - set(other))
+        if only:
+            noun = "policy" if len(only) == 1 else "policies"
+            parts.append(f"{noun} {', '.join(_quoted(n) for n in only)} only in {side}")
+    return Detail("policies", _policies(a, b), _policies(b, a), "has", template=", ".join(parts))
 
 
 def _policy_details(name: str, a: Policy, b: Policy) -> list[Detail]:
