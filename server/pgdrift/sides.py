@@ -96,8 +96,7 @@ def load_side(
         if static:
             raise SideError("the static model of the migrations is unavailable")
         note = (
-            f"the static model of the migrations has errors ({model[1][0]}); "
-            "replaying them instead"
+            f"the static model of the migrations has errors ({model[1][0]}); replaying them instead"
             if model is not None
             else "the static model of the migrations is unavailable; replaying them instead"
         )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -332,6 +335,116 @@ def test_dropping_a_sequence_a_default_uses_fails_without_cascade() -> None:
     assert [c.default for c in t.columns] == [None, "nextval('t_n_seq'::regclass)"]
 
 
+def test_dropping_what_other_objects_depend_on_fails_without_cascade() -> None:
+    # As Postgres (dependent_objects_still_exist, 2BP01): the statement fails
+    # and changes nothing while a policy, trigger, default, view, foreign
+    # key or column depends on what it drops.
+    sql = (
+        "create function is_admin() returns boolean language sql stable as $$ select true $$;\n"
+        "create function touch() returns trigger language plpgsql as $$ begin return new; end $$;\n"
+        "create type mood as enum ('a', 'b');\n"
+        "create table m (id int primary key);\n"
+        "create table t (id int, mid int references m, flag boolean, feeling mood,"
+        " code int default length(is_admin()::text));\n"
+        "create policy admins on t using (is_admin());\n"
+        "create policy sub on t using (exists (select 1 from m where m.id = t.mid));\n"
+        "create policy flagged on t using (flag);\n"
+        "create trigger t_touch before update on t for each row execute function touch();\n"
+        "create view feelings as select feeling from t;\n"
+        "create extension citext;\n"
+        "create table c (e citext);\n"
+        "create schema s;\n"
+        "create table s.x (id int);\n"
+        "drop function is_admin();\n"
+        "drop function touch();\n"
+        "drop type mood;\n"
+        "drop table m;\n"
+        "alter table t drop column flag;\n"
+        "alter table t drop column feeling;\n"
+        "drop extension citext;\n"
+        "drop schema s;\n"
+        "drop table t;\n"
+        "drop function is_admin(), touch();\n"
+        "do $$ begin drop type mood; exception when dependent_objects_still_exist then null; end $$;\n"
+        "do $$ begin drop type mood; exception when undefined_object then null; end $$;\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    it = "because other objects depend on it"
+    assert [(f.span.start_line, f.code, f.message) for f in findings] == [
+        (14, "migration-invalid", f"cannot drop function is_admin() {it}"),
+        (15, "migration-invalid", f"cannot drop function touch() {it}"),
+        (16, "migration-invalid", f"cannot drop type mood {it}"),
+        (17, "migration-invalid", f"cannot drop table m {it}"),
+        (18, "migration-invalid", f"cannot drop column flag of table t {it}"),
+        (19, "migration-invalid", f"cannot drop column feeling of table t {it}"),
+        (20, "migration-invalid", f"cannot drop extension citext {it}"),
+        (21, "migration-invalid", f"cannot drop schema s {it}"),
+        (22, "migration-invalid", f"cannot drop table t {it}"),
+        (
+            23,
+            "migration-invalid",
+            "cannot drop desired object(s) because other objects depend on them",
+        ),
+        (25, "migration-invalid", f"cannot drop type mood {it}"),
+    ]
+    t = schema.relation("public", "t")
+    assert t is not None
+    assert [c.name for c in t.columns] == ["id", "mid", "flag", "feeling", "code"]
+    assert [p.name for p in t.policies] == ["admins", "sub", "flagged"]
+    assert t.columns[-1].default == "length((is_admin())::text)"
+    assert {"is_admin", "citextin"} <= {f.name for f in schema.functions}
+    assert [e.name for e in schema.enums] == ["mood"]
+    assert {r.name for r in schema.relations} == {"m", "t", "feelings", "c"}
+
+
+def test_drop_cascade_takes_what_depends_on_the_dropped_objects() -> None:
+    sql = (
+        "create function is_admin() returns boolean language sql stable as $$ select true $$;\n"
+        "create function touch() returns trigger language plpgsql as $$ begin return new; end $$;\n"
+        "create table m (id int primary key);\n"
+        "create table t (id int, mid int references m, flag boolean,"
+        " code int default length(is_admin()::text));\n"
+        "create policy admins on t using (is_admin());\n"
+        "create policy sub on t using (exists (select 1 from m where m.id = t.mid));\n"
+        "create policy flagged on t using (flag);\n"
+        "create trigger t_touch before update on t for each row execute function touch();\n"
+        "create view admin_codes as select code, is_admin() as admin from t;\n"
+        "create view admin_codes_2 as select code from admin_codes;\n"
+        "drop function is_admin() cascade;\n"
+        "drop function touch() cascade;\n"
+        "drop table m cascade;\n"
+        "alter table t drop column flag cascade;\n"
+        "create function touch() returns trigger language plpgsql as $$ begin return new; end $$;\n"
+        "create trigger t_touch before update on t for each row execute function touch();\n"
+        "create policy flagged on t using (true);\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    assert findings == []
+    t = schema.relation("public", "t")
+    assert t is not None
+    assert [(c.name, c.default) for c in t.columns] == [("id", None), ("mid", None), ("code", None)]
+    assert [p.name for p in t.policies] == ["flagged"]
+    assert [r.name for r in schema.relations] == ["t"]
+    assert schema.foreign_keys == ()
+
+
+def test_objects_dropped_together_and_automatic_dependents_need_no_cascade() -> None:
+    sql = (
+        "create table a (id int primary key);\n"
+        "create table b (id int primary key, aid int references a, x int, y int,"
+        " constraint xy check (x < y));\n"
+        "create view v1 as select id from a;\n"
+        "create view v2 as select id from v1;\n"
+        "alter table b drop column x;\n"  # the check on x and y goes with x
+        "alter table b add constraint xy check (y > 0);\n"
+        "drop view v2, v1;\n"
+        "drop table a, b;\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    assert findings == []
+    assert schema.relations == ()
+
+
 def test_unnamed_indexes_are_named_as_postgres_names_them() -> None:
     sql = (
         "create table t (a int, b text);\n"
@@ -549,3 +662,148 @@ def test_dollar_quoted_bodies_are_kept_as_written() -> None:
     assert isinstance(f, D.CreateFunction) and f.body == body
     assert isinstance(g, D.CreateFunction) and g.body == " select 1 "
     assert isinstance(comment, D.Comment) and comment.text == "it's $$ fine"
+
+
+# gram.y's restricted b_expr (a column's or a domain's DEFAULT, BETWEEN's lower
+# bound, POSITION's arguments) next to its a_expr (ALTER ... SET DEFAULT, a
+# function argument's DEFAULT). A case marks with "«" the token Postgres's
+# "syntax error at or near" names; unmarked cases parse.
+_B_EXPR_SETUP = "create table p (a int) partition by range (a); create type ty as (a int);"
+_B_EXPR_CASES = [
+    # b_expr has no AT TIME ZONE, NOT, AND, OR, IS [NOT] NULL / TRUE / FALSE /
+    # UNKNOWN, ISNULL, NOTNULL, IN, BETWEEN, LIKE, ILIKE, SIMILAR TO, ANY / ALL.
+    "create table t (a timestamp default now() «at time zone 'utc')",
+    "create table t (a timestamptz default current_timestamp «at time zone 'utc')",
+    "create table t (a text default 'x' «at)",
+    "create table t (a timestamp default now() «at local)",
+    "create table t (a boolean default 'x' is «json)",
+    "create table t (a boolean default «not false)",
+    "create table t (a int default 1 + «not 1)",
+    "create table t (a int default - «not 1)",
+    "create table t (a int default 1 operator(pg_catalog.+) «not 1)",
+    "create table t (a boolean default true «and false)",
+    "create table t (a boolean default true «or false)",
+    "create table t (a boolean default 1 is «null)",
+    "create table t (a boolean default 1 is not «null)",
+    "create table t (a boolean default 1 «isnull)",
+    "create table t (a boolean default 1 «notnull)",
+    "create table t (a boolean default true is «true)",
+    "create table t (a boolean default true is not «false)",
+    "create table t (a boolean default null is «unknown)",
+    "create table t (a int default 1 is«)",
+    "create table t (a int default 1 is distinct«)",
+    "create table t (a boolean default 1 is distinct «2)",
+    "create table t (a boolean default 1 «in (1, 2))",
+    "create table t (a boolean default 1 «not in (1, 2))",
+    "create table t (a boolean default 1 «between 0 and 2)",
+    "create table t (a boolean default 1 «not between 0 and 2)",
+    "create table t (a boolean default 'a' «like 'b')",
+    "create table t (a boolean default 'a' «not like 'b')",
+    "create table t (a boolean default 'a' «ilike 'b')",
+    "create table t (a boolean default 'a' «similar to 'b')",
+    "create table t (a boolean default 1 = «any (array[1]))",
+    "create table t (a boolean default 1 = «some (array[1]))",
+    "create table t (a boolean default 1 = «all ('{1}'))",
+    # Comparisons and IS do not chain (%nonassoc).
+    "create table t (a boolean default 1 < 2 «< 3)",
+    "create table t (a boolean default 1 < 2 «= true)",
+    "create table t (a boolean default 1 is distinct from 2 «is distinct from true)",
+    # Every place that takes a column definition, and CREATE DOMAIN.
+    "create table t (a int); alter table t add column b boolean default «not false",
+    "create table t (a int); alter table t add b timestamp default now() «at time zone 'utc'",
+    "create table t (a int); alter table t add b boolean default 1 is «null",
+    "create table c partition of p (a default 1 is «null) for values from (1) to (3)",
+    "create table c partition of p (a with options default «not false) for values from (1) to (3)",
+    "create table tt of ty (a default 1 is «null)",
+    "create foreign table ft (a boolean default «not false) server s",
+    "create table c (a int default 1 «in (1)) partition by range (a)",
+    "create domain d as boolean default «not false",
+    "create domain d as timestamp default now() «at time zone 'utc'",
+    "create domain d as boolean default 1 is «null",
+    "create domain d as boolean default true «and false",
+    # What b_expr takes.
+    "create table t (a boolean default 1 < 2, b boolean default 1 <> 2 not null)",
+    "create table t (a boolean default 1 is distinct from 2)",
+    "create table t (a boolean default 1 + 2 is not distinct from 3 - 1)",
+    "create table t (a boolean default 1 = 2 is distinct from true)",
+    "create table t (a boolean default 1 operator(pg_catalog.=) 2 = true)",
+    "create table t (a int default -1::int, b int default +1, c int default @ -1)",
+    "create table t (a int default 1 + - 2 * 3 ^ 2, b int default 1 & 3 | 4 # 5)",
+    "create table t (a boolean default (not false), b boolean default (1 is null))",
+    "create table t (a timestamp default (now() at time zone 'utc'))",
+    "create table t (a boolean default (1 < 2) = true)",
+    "create table t (a int default (array[1, 2])[1], b int[] default '{1}'::int[])",
+    "create table t (a int default case when 1 is null and true then 1 else 2 end)",
+    "create table t (a boolean[] default array[true and false, 1 in (1)])",
+    "create table t (a int default coalesce(null, 1 + 1), b interval default interval '1 day')",
+    "create table t (a text default 'a' collate \"C\" not null unique, b text default 'x' || 'y')",
+    "create table t (a text default ('a' collate \"C\"), b int default position('a' in 'abc'))",
+    "create table t (a int default 1 not null check (a > 0), b int default 1 null)",
+    "create domain d as text default 'a' collate \"C\" not null",
+    "create domain d as boolean default 1 is not distinct from 2",
+    # ALTER ... SET DEFAULT and a function argument's DEFAULT take an a_expr.
+    "create table t (a boolean); alter table t alter column a set default 1 is null",
+    "create table t (a boolean); alter table t alter a set default not true and 1 in (1)",
+    "create table t (a timestamp); alter table t alter a set default now() at time zone 'utc'",
+    "create domain d as boolean; alter domain d set default 1 is null or false",
+    "create function f(a boolean default not false, b boolean = 1 is null) returns int"
+    " language sql as 'select 1'",
+    # BETWEEN's lower bound and POSITION's arguments are b_exprs too.
+    "create table t (a boolean check (a between false is distinct from true and true))",
+    "create table t (a boolean check (a between symmetric true and false and a))",
+    "create table t (a int check (a not between 1::int and (2 is not null)::int + 1))",
+    "create table t (a text check (a between 'a' «collate \"C\" and 'b'))",
+    "create table t (a timestamp check (a between now() «at time zone 'utc' and now()))",
+    "create table t (a boolean check (a between «not false and true))",
+    "create table t (a boolean check (a between false < true «< true and true))",
+    "create table t (a text check (position('a' || 'b' in 'c' || a) > 0 and a like 'x%'))",
+    "create table t (a text check (position((a is null)::text in 'x') > 0))",
+    "create table t (a text check (position('a' «collate \"C\" in 'b') > 0))",
+    "create table t (a text check (position('a' in 'b' «and true) > 0))",
+    "create table t (a text check (position(«not 'a' in 'b') > 0))",
+]
+
+
+def test_restricted_expressions_fail_where_postgres_fails(make_db: Callable[..., str]) -> None:
+    url = make_db(_B_EXPR_SETUP)
+    with psycopg.connect(url) as conn:
+        for case in _B_EXPR_CASES:
+            sql = case.replace("«", "")
+            expected = None
+            if "«" in case:
+                col = case.index("«")
+                near = re.match(r"\w+|[^\w\s]", sql[col:])
+                assert near is not None
+                expected = (f'syntax error at or near "{near[0]}"', col)
+            # The real server, each case in a transaction rolled back.
+            server = None
+            try:
+                conn.execute(sql)  # type: ignore[arg-type]
+            except psycopg.errors.SyntaxError as exc:
+                position = exc.diag.statement_position
+                assert position is not None
+                server = (exc.diag.message_primary, int(position) - 1)
+            except psycopg.Error:
+                pass  # parsed; failed later (no server "s" for the foreign table)
+            finally:
+                conn.rollback()
+            assert server == expected, case
+            # The static source, one line below the setup.
+            _, findings = build_schema([("x.sql", f"{_B_EXPR_SETUP}\n{sql};\n")])
+            errors = [
+                (f.message, f.span.start_col)
+                for f in findings
+                if f.code == "migration-syntax-error" and f.span.start_line == 1
+            ]
+            assert errors == ([expected] if expected else []), case
+
+
+def test_an_unclosed_operator_call_is_a_syntax_error_not_a_hang() -> None:
+    for sql in (
+        "create table t (a int check (a operator(+",
+        "create table t (a int default 1 operator(+",
+    ):
+        _, findings = build_schema([("x.sql", sql)])
+        assert [(f.code, f.message) for f in findings] == [
+            ("migration-syntax-error", 'syntax error: expected ")" at or near end of input')
+        ]

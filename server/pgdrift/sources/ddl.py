@@ -229,6 +229,8 @@ class AlterTable(Op):
     #: The object word used: table, view, materialized view, foreign table,
     #: index, sequence.
     target: str = "table"
+    #: ALTER TABLE ONLY: children (partitions, inheritors) are not reached.
+    only: bool = False
 
 
 @dataclass(slots=True)
@@ -329,6 +331,8 @@ class CreateOtherType(Op):
     name: QName
     kind: str  # range, base, shell
     subtype: TypeName | None = None
+    #: Ranges: the multirange type's name when given (multirange_type_name).
+    multirange: QName | None = None
 
 
 @dataclass(slots=True)
@@ -340,6 +344,10 @@ class AlterType(Op):
     position: str = ""  # before / after
     if_not_exists: bool = False
     type: TypeName | None = None
+    #: Attribute actions: CASCADE (the typed tables follow) rather than RESTRICT.
+    cascade: bool = False
+    #: The further attribute actions of a comma-separated list, in order.
+    more: tuple[AlterType, ...] = ()
 
 
 @dataclass(slots=True)
@@ -382,6 +390,8 @@ class CreateTrigger(Op):
     events: tuple[str, ...]
     replace: bool = False
     function: QName = ()
+    #: UPDATE OF columns.
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -432,6 +442,15 @@ class CreateSchema(Op):
     name: str
     if_not_exists: bool = False
     elements: tuple[Op, ...] = ()
+
+
+@dataclass(slots=True)
+class CreateTextSearch(Op):
+    """CREATE TEXT SEARCH CONFIGURATION / DICTIONARY / PARSER / TEMPLATE:
+    known by name only (reg* literals name them)."""
+
+    kind: str  # configuration, dictionary, parser, template
+    name: QName
 
 
 @dataclass(slots=True)
@@ -638,7 +657,14 @@ def is_ignored(sql: str) -> bool:
     """Whether a statement cannot change the model (DML, GRANT ...), by its
     first words alone."""
     w1, _ = first_words(sql)
-    return w1 in _IGNORED_FIRST or (w1 == "select" and "set_config" not in sql.lower())
+    if w1 == "select":
+        low = sql.lower()
+        return "set_config" not in low and _INTO.search(low) is None
+    return w1 in _IGNORED_FIRST
+
+
+#: SELECT ... INTO new_table creates a table.
+_INTO = re.compile(r"\binto\b")
 
 
 def parse_statement(sql: str, toks: list[Tok] | None = None) -> Op:
@@ -752,6 +778,8 @@ class _Parser:
         self.e = ExprParser(s)
         #: Notices for the statement (identifiers truncated in a DO body).
         self.notes: list[tuple[RelLoc, str]] = notes if notes is not None else []
+        #: A statement of a DO body: SELECT ... INTO names variables there.
+        self.plpgsql = False
 
     # ---------------------------------------------------------------- helpers
 
@@ -773,11 +801,12 @@ class _Parser:
     def name_list(self) -> tuple[str, ...]:
         return self.e.name_list()
 
-    def src_expr(self, min_prec: int = 0) -> E.Node:
-        """An expression wrapped with its source text (see :class:`E.Src`)."""
+    def src_expr(self, restricted: bool = False) -> E.Node:
+        """An expression (gram.y's a_expr, or its b_expr when restricted: a
+        column or domain DEFAULT) wrapped with its source text (see :class:`E.Src`)."""
         s = self.s
         start = s.peek().start
-        e = self.e.expr(min_prec)
+        e = self.e.b_expr() if restricted else self.e.expr()
         end = s.toks[s.pos - 1].end if s.pos else start
         return E.Src(e, s.sql[start:end])
 
@@ -851,6 +880,8 @@ class _Parser:
         elif w in ("call", "execute"):
             self.skip_rest()
             return Unmodelled(w.upper())
+        elif w == "with" and (into := self._select_into()) is not None:
+            op = into
         else:
             self.skip_rest()
             return Ignored(w or "")
@@ -925,6 +956,11 @@ class _Parser:
             return self.create_extension()
         if s.accept_word("sequence"):
             return self.create_sequence()
+        if s.accept_words("text", "search"):
+            kind = s.expect_word("configuration", "dictionary", "parser", "template")
+            name = self.qname()
+            self.skip_rest()
+            return CreateTextSearch(kind, name)
         t = s.peek()
         what = t.text if t.kind == WORD else "statement"
         self.skip_rest()
@@ -1139,9 +1175,7 @@ class _Parser:
         elif s.accept_word("null"):
             c = ColConstraint("null", cname)
         elif s.accept_word("default"):
-            c = ColConstraint(
-                "default", cname, self.src_expr(4)
-            )  # b_expr: no AND/OR/NOT/IS/comparison
+            c = ColConstraint("default", cname, self.src_expr(restricted=True))
         elif s.accept_word("generated"):
             kind = "ALWAYS"
             if s.accept_word("always"):
@@ -1424,17 +1458,20 @@ class _Parser:
             if s.accept_word("range"):
                 s.expect_op("(")
                 subtype = None
+                multirange = None
                 while not s.is_op(")"):
                     key = s.ident()
                     s.expect_op("=")
                     if key == "subtype":
                         subtype = self.e.type_name()
+                    elif key == "multirange_type_name":
+                        multirange = self.qname()
                     else:
                         while not s.is_op(",", ")"):
                             s.next()
                     s.accept_op(",")
                 s.expect_op(")")
-                return CreateOtherType(name, "range", subtype)
+                return CreateOtherType(name, "range", subtype, multirange)
             s.expect_op("(")
             attrs: list[tuple[str, TypeName]] = []
             if not s.is_op(")"):
@@ -1468,7 +1505,7 @@ class _Parser:
             if s.accept_word("collate"):
                 self.qname()
             elif s.accept_word("default"):
-                default = self.src_expr(4)
+                default = self.src_expr(restricted=True)
             elif s.accept_words("not", "null"):
                 not_null = True
             elif s.accept_word("null"):
@@ -1724,16 +1761,17 @@ class _Parser:
             s.expect_word("of")
             timing = "INSTEAD OF"
         events = [s.expect_word("insert", "update", "delete", "truncate").upper()]
+        columns: list[str] = []
         if events[-1] == "UPDATE" and s.accept_word("of"):
-            s.ident()
+            columns.append(s.ident())
             while s.accept_op(","):
-                s.ident()
+                columns.append(s.ident())
         while s.accept_word("or"):
             events.append(s.expect_word("insert", "update", "delete", "truncate").upper())
             if events[-1] == "UPDATE" and s.accept_word("of"):
-                s.ident()
+                columns.append(s.ident())
                 while s.accept_op(","):
-                    s.ident()
+                    columns.append(s.ident())
         s.expect_word("on")
         table = self.qname()
         func: QName = ()
@@ -1744,7 +1782,7 @@ class _Parser:
                 s.skip_parens()
             else:
                 s.next()
-        return CreateTrigger(name, table, timing, tuple(events), replace, func)
+        return CreateTrigger(name, table, timing, tuple(events), replace, func, tuple(columns))
 
     def create_policy(self) -> Op:
         s = self.s
@@ -1901,7 +1939,7 @@ class _Parser:
     def alter_table(self, target: str) -> Op:
         s = self.s
         ine = self.if_exists()
-        s.accept_word("only")
+        only = s.accept_word("only") is not None
         if s.words_ahead("all", "in"):
             self.skip_rest()
             return Ignored("alter table all in tablespace")
@@ -1917,7 +1955,7 @@ class _Parser:
             s.accept_word("column")
             old = s.ident()
             s.expect_word("to")
-            return AlterTable(name, (RenameColumn(old, s.ident()),), ine, target)
+            return AlterTable(name, (RenameColumn(old, s.ident()),), ine, target, only)
         if s.words_ahead("set", "schema"):
             s.pos += 2
             return AlterTable(name, (SetSchema(s.ident()),), ine, target)
@@ -1940,7 +1978,7 @@ class _Parser:
                 actions.append(a)
             if not s.accept_op(","):
                 break
-        return AlterTable(name, tuple(actions), ine, target)
+        return AlterTable(name, tuple(actions), ine, target, only)
 
     def alter_action(self) -> Action | None:
         s = self.s
@@ -1972,7 +2010,7 @@ class _Parser:
                 using = self.e.expr() if s.accept_word("using") else None
                 return AlterColumnType(col, tn, using)
             if s.accept_words("set", "default"):
-                return SetDefault(col, self.src_expr(4))
+                return SetDefault(col, self.src_expr())  # a_expr, unlike a column's DEFAULT
             if s.accept_words("drop", "default"):
                 return SetDefault(col, None)
             if s.accept_words("set", "not", "null"):
@@ -2092,21 +2130,40 @@ class _Parser:
         if s.accept_words("rename", "attribute"):
             old = s.ident()
             s.expect_word("to")
-            return AlterType(name, "rename attribute", old, s.ident())
+            new = s.ident()
+            cascade = s.accept_word("cascade", "restrict") == "cascade"
+            return AlterType(name, "rename attribute", old, new, cascade=cascade)
         if s.accept_words("set", "schema"):
             return AlterType(name, "set schema", other=s.ident())
+        first = self._attribute_action(name)
+        if first is None:
+            self.skip_rest()
+            return Ignored("alter type")
+        # ADD, DROP and ALTER ATTRIBUTE take a comma-separated list.
+        more = []
+        while s.accept_op(","):
+            action = self._attribute_action(name)
+            if action is None:
+                s.fail("syntax error")
+                raise AssertionError
+            more.append(action)
+        first.more = tuple(more)
+        return first
+
+    def _attribute_action(self, name: QName) -> AlterType | None:
+        s = self.s
         if s.accept_words("add", "attribute"):
             aname = s.ident()
             tn = self.e.type_name()
             if s.accept_word("collate"):
                 self.qname()
-            s.accept_word("cascade", "restrict")
-            return AlterType(name, "add attribute", aname, type=tn)
+            cascade = s.accept_word("cascade", "restrict") == "cascade"
+            return AlterType(name, "add attribute", aname, type=tn, cascade=cascade)
         if s.accept_words("drop", "attribute"):
             ie = self.if_exists()
             aname = s.ident()
-            s.accept_word("cascade", "restrict")
-            return AlterType(name, "drop attribute", aname, if_not_exists=ie)
+            cascade = s.accept_word("cascade", "restrict") == "cascade"
+            return AlterType(name, "drop attribute", aname, if_not_exists=ie, cascade=cascade)
         if s.accept_words("alter", "attribute"):
             aname = s.ident()
             s.accept_words("set", "data")
@@ -2114,16 +2171,15 @@ class _Parser:
             tn = self.e.type_name()
             if s.accept_word("collate"):
                 self.qname()
-            s.accept_word("cascade", "restrict")
-            return AlterType(name, "alter attribute", aname, type=tn)
-        self.skip_rest()
-        return Ignored("alter type")
+            cascade = s.accept_word("cascade", "restrict") == "cascade"
+            return AlterType(name, "alter attribute", aname, type=tn, cascade=cascade)
+        return None
 
     def alter_domain(self) -> Op:
         s = self.s
         name = self.qname()
         if s.accept_words("set", "default"):
-            return AlterDomain(name, "set default", self.src_expr(4))
+            return AlterDomain(name, "set default", self.src_expr())  # a_expr
         if s.accept_words("drop", "default"):
             return AlterDomain(name, "drop default")
         if s.accept_words("set", "not", "null"):
@@ -2236,6 +2292,8 @@ class _Parser:
         if kind is None:
             t = s.next()
             kind = t.text
+        if kind == "text search":
+            kind += " " + s.expect_word("configuration", "dictionary", "parser", "template")
         if kind in ("function", "procedure"):
             ie = self.if_exists()
             items = [self.func_ref()]
@@ -2268,6 +2326,10 @@ class _Parser:
             "index",
             "extension",
             "foreign table",
+            "text search configuration",
+            "text search dictionary",
+            "text search parser",
+            "text search template",
         ):
             if kind == "index":
                 s.accept_word("concurrently")
@@ -2373,6 +2435,12 @@ class _Parser:
     def select_stmt(self) -> Op:
         # pg_dump output: SELECT pg_catalog.set_config('search_path', '', false);
         s = self.s
+        into = self._select_into()
+        if into is not None:
+            return into
+        if s.peek().kind not in (WORD, QIDENT):
+            self.skip_rest()
+            return Ignored("select")
         names = self.qname()
         if names[-1] != "set_config" or not s.accept_op("("):
             self.skip_rest()
@@ -2391,6 +2459,48 @@ class _Parser:
             return Ignored("select")
         path = tuple(p.strip().strip('"') for p in value.split(",") if p.strip())
         return SetSearchPath(path, is_local)
+
+    def _select_into(self) -> Op | None:
+        """[WITH ...] SELECT ... INTO [TEMP | UNLOGGED] [TABLE] name ...:
+        CREATE TABLE AS (a temporary table is not the model's). None, the
+        stream unmoved, when no INTO follows the main query's first target
+        list (WITH ... INSERT INTO ...)."""
+        s = self.s
+        if self.plpgsql:
+            return None
+        depth = 0
+        for t in s.toks[s.pos :]:
+            if t.kind == OP and t.text in ("(", "["):
+                depth += 1
+            elif t.kind == OP and t.text in (")", "]"):
+                depth -= 1
+            elif depth == 0 and t.kind == WORD and t.text in ("into", "from"):
+                break
+        else:
+            return None
+        if t.text != "into":
+            return None
+        save = s.pos
+        s.pos -= 1  # back to SELECT / WITH
+        start = s.peek().start
+        self.e.allow_into = True
+        try:
+            q = self.e.query()
+        except ParseError:
+            s.pos = save
+            return None
+        finally:
+            self.e.allow_into = False
+        into, self.e.into = self.e.into, None
+        if into is None or not s.at_end():
+            s.pos = save
+            return None
+        name, persistence = into
+        if persistence in ("temp", "temporary"):
+            self.skip_rest()
+            return Ignored("select into temp")
+        end = s.peek().start
+        return CreateTable(name, (), False, "table", as_query=q, as_sql=s.sql[start:end])
 
     def transaction(self, w: str) -> Op:
         s = self.s
@@ -2638,7 +2748,9 @@ class _DoParser:
         last = toks[end - 1].end
         sql = self.body_text[first:last]
         sub = [Tok(t.kind, t.text, t.start - first, t.end - first) for t in toks[start:end]]
-        op = _Parser(Stream(sub, sql)).statement()
+        parser = _Parser(Stream(sub, sql))
+        parser.plpgsql = True
+        op = parser.statement()
         if isinstance(op, (Do, Noted)):
             raise _DoUnsupported("nested DO")
         return op

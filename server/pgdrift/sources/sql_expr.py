@@ -426,6 +426,11 @@ _VALUE_FUNCS = {
 }
 
 _COMPARISON = frozenset(["<", ">", "=", "<=", ">=", "<>"])
+# Words that continue an a_expr but never a b_expr (COLLATE is a column
+# constraint after a DEFAULT's b_expr).
+_A_EXPR_ONLY_WORDS = frozenset(
+    ["and", "or", "is", "isnull", "notnull", "in", "between", "like", "ilike", "similar", "at"]
+)
 # Binding powers, gram.y order (higher binds tighter).
 (
     _P_OR,
@@ -476,6 +481,11 @@ class ExprParser:
 
     def __init__(self, stream: Stream) -> None:
         self.s = stream
+        #: SELECT ... INTO: accept an INTO clause in the next SELECT's
+        #: target list (the statement's first), and what it named:
+        #: (qualified name, TEMP / TEMPORARY / UNLOGGED or "").
+        self.allow_into = False
+        self.into: tuple[tuple[str, ...], str] | None = None
 
     # ---------------------------------------------------------------- types
 
@@ -616,17 +626,7 @@ class ExprParser:
             return BoolOp("NOT", (self.expr(_P_NOT),))
         if t.kind == OP and t.text in ("-", "+"):
             s.next()
-            arg = self.expr(_P_UNARY)
-            # gram.y's doNegate folds "- 1" into the constant -1.
-            if (
-                t.text == "-"
-                and isinstance(arg, Const)
-                and arg.kind == "num"
-                and arg.value
-                and not arg.value.startswith("-")
-            ):
-                return Const("num", "-" + arg.value)
-            return Op(t.text, None, arg)
+            return _signed(t.text, self.expr(_P_UNARY))
         if t.kind == OP and t.text not in ("(", "[", ")", ",", ".", ";", "::", "]", ":="):
             # A prefix operator (@, ~, |/, ||/, !!, ...).
             s.next()
@@ -713,6 +713,8 @@ class ExprParser:
                     s.expect_op("(")
                     parts = []
                     while not s.is_op(")"):
+                        if s.at_end():
+                            s.fail('expected ")"')
                         parts.append(s.next().text)
                     s.expect_op(")")
                     opname = parts[-1]
@@ -788,8 +790,9 @@ class ExprParser:
         if word == "between":
             symmetric = bool(s.accept_word("symmetric"))
             s.accept_word("asymmetric")
-            low = self.expr(_P_IN)
-            s.expect_word("and")
+            low = self._b_expr(0)  # gram.y: a_expr BETWEEN b_expr AND a_expr
+            if not s.accept_word("and"):
+                s.fail("syntax error")
             high = self.expr(_P_IN)
             return Between(left, low, high, negated, symmetric)
         kind = word.upper()
@@ -800,6 +803,90 @@ class ExprParser:
         if s.accept_word("escape"):
             escape = self.expr(_P_IN)
         return Like(kind, left, pattern, negated, escape)
+
+    # ---------------------------------------------------------------- b_expr
+
+    def b_expr(self) -> Node:
+        """gram.y ``b_expr`` where nothing but a column constraint, a comma or
+        a parenthesis may follow it (column and domain DEFAULTs): a syntax
+        error, at the token Postgres reports, if an a_expr would go on."""
+        node = self._b_expr(0)
+        s = self.s
+        t = s.peek()
+        if t.kind == WORD and (
+            t.text in _A_EXPR_ONLY_WORDS
+            or (t.text == "not" and s.is_word("in", "between", "like", "ilike", "similar", k=1))
+        ):
+            s.fail("syntax error")  # "not in" ... is one token (NOT_LA) to Postgres
+        return node
+
+    def _b_expr(self, min_prec: int) -> Node:
+        """gram.y's restricted expression: :meth:`expr` without NOT, AND, OR,
+        IS [NOT] NULL / TRUE / FALSE / UNKNOWN, ISNULL, NOTNULL, IN, BETWEEN,
+        LIKE, ILIKE, SIMILAR TO, AT TIME ZONE, COLLATE or ANY / ALL at its top
+        level (parentheses, arguments and subscripts hold any a_expr); IS
+        [NOT] DISTINCT FROM and IS [NOT] DOCUMENT remain. Comparisons and IS
+        do not chain (gram.y's %nonassoc). It stops before a word it does not
+        take, as BETWEEN's lower bound and POSITION's arguments need."""
+        s = self.s
+        t = s.peek()
+        left: Node
+        if t.kind == OP and t.text in ("-", "+"):
+            s.next()
+            left = _signed(t.text, self._b_expr(_P_UNARY))
+        elif t.kind == OP and t.text not in ("(", "[", ")", ",", ".", ";", "::", "]", ":="):
+            s.next()
+            left = Op(t.text, None, self._b_expr(_P_OP))
+        elif t.kind == WORD and t.text in ("not", "any", "some", "all"):
+            s.fail("syntax error")
+            raise AssertionError
+        else:
+            left = self._postfix(self._primary())
+        while True:
+            t = s.peek()
+            if t.kind == WORD:
+                if t.text == "is" and min_prec < _P_IS:
+                    s.next()
+                    neg = bool(s.accept_word("not"))
+                    if s.accept_word("distinct"):
+                        if not s.accept_word("from"):
+                            s.fail("syntax error")
+                        left = Distinct(left, self._b_expr(_P_IS), neg)
+                    elif s.accept_word("document"):
+                        left = Test(left, ("NOT " if neg else "") + "DOCUMENT")
+                    else:
+                        s.fail("syntax error")
+                    if s.is_word("is"):
+                        s.fail("syntax error")
+                    continue
+                if t.text == "operator" and s.is_op("(", k=1) and min_prec < _P_OP:
+                    s.next()
+                    s.expect_op("(")
+                    parts = []
+                    while not s.is_op(")"):
+                        if s.at_end():
+                            s.fail('expected ")"')
+                        parts.append(s.next().text)
+                    s.expect_op(")")
+                    schema = parts[0] if len(parts) > 2 else None
+                    left = Op(parts[-1], left, self._b_expr(_P_OP), schema)
+                    continue
+                return left
+            if t.kind != OP:
+                return left
+            op = t.text
+            if op in (")", ",", "]", ";", ":", ":=", "=>", "["):
+                return left
+            if op == "::":
+                left = self._postfix(left)
+                continue
+            prec = _op_prec(op)
+            if prec <= min_prec:
+                return left
+            s.next()
+            left = Op(op, left, self._b_expr(prec))
+            if prec == _P_CMP and s.peek().kind == OP and s.peek().text in _COMPARISON:
+                s.fail("syntax error")
 
     def _starts_query(self) -> bool:
         # "((select 1) = x)" is an expression holding a sub-query: only a
@@ -957,13 +1044,14 @@ class ExprParser:
                 args = (*args, self.expr())
             s.expect_op(")")
             return SpecialFunc("TRIM", args, mode)
-        first = self.expr(_P_IN) if w == "position" else self.expr()
+        # gram.y's position_list: b_expr IN b_expr
+        first = self._b_expr(0) if w == "position" else self.expr()
         if w == "position":
             if not s.accept_word("in"):
-                s.pos = save
-                return None
-            second = self.expr()
-            s.expect_op(")")
+                s.fail("syntax error")
+            second = self._b_expr(0)
+            if not s.accept_op(")"):
+                s.fail("syntax error")
             return SpecialFunc("POSITION", (first, second))
         if w == "substring":
             if s.is_op(",") or s.is_op(")"):
@@ -1173,6 +1261,8 @@ class ExprParser:
         s = self.s
         with_: list[tuple[str, tuple[str, ...], Query]] = []
         recursive = False
+        # SELECT ... INTO: in the main query, not in its WITH queries.
+        allow_into, self.allow_into = self.allow_into, False
         if s.accept_word("with"):
             recursive = bool(s.accept_word("recursive"))
             while True:
@@ -1191,6 +1281,7 @@ class ExprParser:
                 with_.append((name, cols, q))
                 if not s.accept_op(","):
                     break
+        self.allow_into = allow_into
         body = self._set_expr(0)
         order: tuple[SortBy, ...] = ()
         limit = offset = None
@@ -1258,6 +1349,7 @@ class ExprParser:
             rv = RangeVar(s.qualified_name())
             return Select((Target(ColumnRef(("*",))),), (rv,))
         s.expect_word("select")
+        allow_into, self.allow_into = self.allow_into, False
         distinct = False
         distinct_on: tuple[Node, ...] = ()
         if s.accept_word("distinct"):
@@ -1272,11 +1364,15 @@ class ExprParser:
         else:
             s.accept_word("all")
         targets: list[Target] = []
-        if not s.is_word("from") and not s.at_end() and not s.is_op(")"):
+        if not s.is_word("from", "into") and not s.at_end() and not s.is_op(")"):
             while True:
                 targets.append(self._target())
                 if not s.accept_op(","):
                     break
+        if allow_into and s.accept_word("into"):
+            persistence = s.accept_word("temporary", "temp", "unlogged") or ""
+            s.accept_word("table")
+            self.into = (s.qualified_name(), persistence)
         from_: list[FromItem] = []
         if s.accept_word("from"):
             while True:
@@ -1454,6 +1550,19 @@ class ExprParser:
         while s.is_op("(", k=k):
             k += 1
         return s.is_word("select", "with", "values", "table", k=k)
+
+
+def _signed(sign: str, arg: Node) -> Node:
+    # gram.y's doNegate folds "- 1" into the constant -1.
+    if (
+        sign == "-"
+        and isinstance(arg, Const)
+        and arg.kind == "num"
+        and arg.value
+        and not arg.value.startswith("-")
+    ):
+        return Const("num", "-" + arg.value)
+    return Op(sign, None, arg)
 
 
 def _flatten(op: str, left: Node, right: Node) -> Node:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -110,8 +110,35 @@ class Catalog(Protocol):
         """A ``'name'::regclass`` literal's relation: its key and its name as
         regclassout prints it, or None when unknown."""
 
+    def text_search_text(self, kind: str, text: str) -> str | None:
+        """A regconfig (``kind`` "configuration") or regdictionary
+        ("dictionary") literal as its output function prints the object its
+        input function finds, or None when unknown."""
+
     def builtins_first(self) -> bool:
         """Whether pg_catalog precedes the resolution search path (the default)."""
+
+    def extension_operators(self, name: str, prefix: bool) -> Sequence[FuncSig]:
+        """The operators called ``name`` that installed extensions add, in
+        whatever schema (pg_catalog included): ``args`` are the operand types
+        (one for a prefix operator)."""
+
+    def operator_path(self) -> Sequence[str]:
+        """The schemas an unqualified operator is looked up in, in order,
+        pg_catalog where it applies."""
+
+    def extension_casts(self) -> ExtCasts:
+        """The casts installed extensions add."""
+
+    def extension_key(self) -> object:
+        """What the resolution of operators and functions depends on beyond
+        builtins and argument types (installed extensions, search path): a
+        hashable value, None when no installed extension adds operators or
+        casts."""
+
+    def operator_visible(self, schema: str, name: str, left: PgType | None, right: PgType) -> bool:
+        """Whether ruleutils would print the operator of ``schema`` with
+        these operand types unqualified (the reading session finds it first)."""
 
 
 # --------------------------------------------------------------------------- typed nodes
@@ -361,15 +388,23 @@ class TMulti(T):
 
 
 class TSubLink(T):
-    __slots__ = ("kind", "opname", "outer", "query", "test")
+    __slots__ = ("kind", "opname", "opschema", "outer", "query", "test")
 
     def __init__(
-        self, kind: str, query: TQuery, type_: PgType, test: T | None = None, opname: str = ""
+        self,
+        kind: str,
+        query: TQuery,
+        type_: PgType,
+        test: T | None = None,
+        opname: str = "",
+        opschema: str = PG_CATALOG,
     ) -> None:
         self.kind = kind
         self.query = query
         self.test = test
         self.opname = opname
+        #: The schema of the operator ANY / ALL compares with.
+        self.opschema = opschema
         self.type = type_
         self.mods = ()
         #: The scope the sub-query was analyzed in: at the top of an
@@ -483,6 +518,13 @@ class Scope:
     ctes: dict[str, RangeEntry] = field(default_factory=dict)
 
 
+#: Casts installed extensions add: ((source schema, typname), (target schema,
+#: typname)) -> castcontext ("i" implicit, "a" assignment, "e" explicit).
+ExtCasts = Mapping[tuple[tuple[str, str], tuple[str, str]], str]
+NO_CASTS: ExtCasts = {}
+_UNSET = object()
+
+
 # --------------------------------------------------------------------------- type helpers
 
 
@@ -545,8 +587,9 @@ def same_type(a: PgType, b: PgType) -> bool:
     return a.schema == b.schema and a.name == b.name
 
 
-def can_coerce(src: PgType, tgt: PgType, ctx: str = "i") -> bool:
-    """``can_coerce_type`` for one argument; ``ctx`` is i/a/e."""
+def can_coerce(src: PgType, tgt: PgType, ctx: str = "i", casts: ExtCasts = NO_CASTS) -> bool:
+    """``can_coerce_type`` for one argument; ``ctx`` is i/a/e; ``casts`` are
+    those installed extensions add."""
     if same_type(src, tgt):
         return True
     if is_unknown(src):
@@ -556,9 +599,9 @@ def can_coerce(src: PgType, tgt: PgType, ctx: str = "i") -> bool:
     if is_poly(tgt):
         return _poly_accepts(tgt, src)
     if src.kind == "domain":
-        return can_coerce(src.base_type(), tgt, ctx)
+        return can_coerce(src.base_type(), tgt, ctx, casts)
     if tgt.kind == "domain":
-        return can_coerce(src, tgt.base_type(), ctx)
+        return can_coerce(src, tgt.base_type(), ctx, casts)
     if (
         tgt.is_builtin
         and tgt.name == "record"
@@ -572,17 +615,21 @@ def can_coerce(src: PgType, tgt: PgType, ctx: str = "i") -> bool:
     ):
         return True  # coerce_record_to_complex decides
     if src.kind == "array" and tgt.kind == "array" and src.elem and tgt.elem:
-        return can_coerce(src.elem, tgt.elem, ctx)
-    c = cast_context(src, tgt)
+        return can_coerce(src.elem, tgt.elem, ctx, casts)
+    c = cast_context(src, tgt, casts)
     if c is None:
         return False
     return c == "i" or (c == "a" and ctx in ("a", "e")) or ctx == "e"
 
 
-def cast_context(src: PgType, tgt: PgType) -> str | None:
+def cast_context(src: PgType, tgt: PgType, casts: ExtCasts = NO_CASTS) -> str | None:
     """pg_cast context for src -> tgt, including the automatic I/O casts."""
     if src.is_builtin and tgt.is_builtin:
         c = builtins().casts.get((src.name, tgt.name))
+        if c is not None:
+            return c
+    if casts:
+        c = casts.get(((src.schema, src.name), (tgt.schema, tgt.name)))
         if c is not None:
             return c
     if category(tgt) == "S" and tgt.kind != "array":
@@ -610,7 +657,7 @@ def _poly_accepts(param: PgType, arg: PgType) -> bool:
     return True
 
 
-def select_common_type(types: Sequence[PgType]) -> PgType:
+def select_common_type(types: Sequence[PgType], casts: ExtCasts = NO_CASTS) -> PgType:
     """``select_common_type`` (CASE, COALESCE, ARRAY, UNION, IN)."""
     known = [t for t in types if not is_unknown(t)]
     if not known:
@@ -630,7 +677,11 @@ def select_common_type(types: Sequence[PgType]) -> PgType:
             continue
         if category(nt) != pcat:
             raise RenderError(f"types {ptype.name} and {nt.name} cannot be matched")
-        if not ppref and can_coerce(ptype, nt) and not can_coerce(nt, ptype):
+        if (
+            not ppref
+            and can_coerce(ptype, nt, "i", casts)
+            and not can_coerce(nt, ptype, "i", casts)
+        ):
             ptype, ppref = nt, preferred(nt)
     return ptype
 
@@ -645,17 +696,23 @@ def _array_mods(items: Sequence[T], elem: PgType) -> tuple[str, ...]:
     return ()
 
 
-def walk(root: T) -> Iterator[T]:
+def walk(root: T) -> list[T]:
     """``root`` and the typed nodes of its operands, to any depth (not into
     sub-queries)."""
+    out: list[T] = []
     todo: list[object] = [root]
+    pop, push, extend, found = todo.pop, todo.append, todo.extend, out.append
     while todo:
-        x = todo.pop()
+        x = pop()
         if isinstance(x, T):
-            yield x
-            todo.extend(getattr(x, slot, None) for slot in _child_slots(type(x)))
+            found(x)
+            for slot in _child_slots(type(x)):
+                child = getattr(x, slot, None)
+                if child is not None:
+                    push(child)
         elif isinstance(x, list | tuple):
-            todo.extend(x)
+            extend(x)
+    return out
 
 
 def type_keys(root: T) -> frozenset[tuple[str, str]]:
@@ -679,6 +736,104 @@ def relation_keys(root: T) -> frozenset[tuple[str, str]]:
     literals name (``nextval('s'::regclass)``): what it depends on."""
     out = {x.key for x in walk(root) if isinstance(x, TRegclass)}
     return frozenset(out) if out else _NO_KEYS
+
+
+#: An object a stored expression depends on, as pg_depend records it:
+#: ``("r", schema, relation)`` a relation or sequence as a whole,
+#: ``("c", schema, relation, column)`` a column, ``("t", schema, type)`` a
+#: user type, ``("f", schema, function, argument type keys)`` a user function.
+Dep = (
+    tuple[str, str, str]
+    | tuple[str, str, str, str]
+    | tuple[str, str, str, tuple[tuple[str, str], ...]]
+)
+NO_DEPS: frozenset[Dep] = frozenset()
+
+
+def dependencies(root: T | TQuery) -> frozenset[Dep]:
+    """What an expression or a query depends on, sub-queries included, as
+    Postgres' find_expr_references records it: the relations of its FROM
+    items, regclass literals and whole-row references; the columns its
+    variables read; the user types of its nodes; the user functions it calls.
+    Builtins (pg_catalog) are left out: nothing drops them."""
+    out: set[Dep] = set()
+    add = out.add
+    todo: list[object] = [root]
+    pop, push, extend = todo.pop, todo.append, todo.extend
+    while todo:
+        x = pop()
+        if isinstance(x, T):
+            # The walk of :func:`walk`, inlined: this runs for every default,
+            # check, policy and view of a replay.
+            t: PgType | None = x.type
+            while t is not None:
+                if t.schema != PG_CATALOG:
+                    add(("t", t.schema, t.name))
+                t = t.elem
+            cls = type(x)
+            for slot in _child_slots(cls):
+                child = getattr(x, slot, None)
+                if child is not None:
+                    push(child)
+            if cls is TVar:
+                if x.origin is not None:  # type: ignore[attr-defined]
+                    add(("c", *x.origin))  # type: ignore[attr-defined]
+            elif cls is TFunc:
+                sig = x.sig  # type: ignore[attr-defined]
+                if sig is not None and sig.schema != PG_CATALOG:
+                    args = tuple((a.schema, a.name) for a in sig.args)
+                    add(("f", sig.schema, sig.name, args))
+            elif cls is TRegclass:
+                add(("r", *x.key))  # type: ignore[attr-defined]
+            elif cls is TWholeRow:
+                entry = x.entry  # type: ignore[attr-defined]
+                if entry is not None and entry.relation is not None:
+                    add(("r", *entry.relation))
+            elif cls is TSubLink:
+                push(x.query)  # type: ignore[attr-defined]
+        elif isinstance(x, list | tuple):
+            extend(x)
+        elif isinstance(x, TQuery):
+            todo.extend(sub for _name, _cols, sub in x.with_)
+            todo.append(x.body)
+            todo.extend(e for e, _desc, _nulls in x.order_by)
+            todo.extend((x.limit, x.offset))
+        elif isinstance(x, TSelect):
+            todo.extend(t.expr for t in x.targets)
+            todo.extend(x.from_)
+            todo.extend((x.where, x.having))
+            todo.extend(x.group_by)
+            todo.extend(x.distinct_on)
+            for row in x.values:
+                todo.extend(row)
+        elif isinstance(x, TSetOp):
+            todo.extend((x.left, x.right))
+        elif isinstance(x, TFrom):
+            if x.join is not None:
+                _kind, left, right, quals, using, natural = x.join
+                todo.extend((left, right, quals))
+                if using or natural:
+                    # The join's implicit condition compares the columns of
+                    # both sides.
+                    lcols, rcols = _from_columns(left), _from_columns(right)
+                    rnames = {name for name, _o in rcols}
+                    names = using or tuple(name for name, _o in lcols if name in rnames)
+                    for name, origin in (*lcols, *rcols):
+                        if origin is not None and name in names:
+                            out.add(("c", *origin))
+            elif x.entry is not None and x.entry.kind == "relation" and x.entry.relation:
+                out.add(("r", *x.entry.relation))
+            todo.extend((x.subquery, x.call))
+    return frozenset(out) if out else NO_DEPS
+
+
+def _from_columns(f: TFrom) -> list[tuple[str, tuple[str, str, str] | None]]:
+    """The columns a FROM item offers, with their origins."""
+    if f.join is not None:
+        return _from_columns(f.join[1]) + _from_columns(f.join[2])
+    if f.entry is None:
+        return []
+    return [(c.name, o) for c, o in zip(f.entry.columns, f.entry.origins, strict=False)]
 
 
 _CHILD_SLOTS: dict[type, tuple[str, ...]] = {}
@@ -1180,6 +1335,23 @@ class Analyzer:
         #: What the analysis could not model but printed anyway (the text may
         #: differ from the server's): callers report these as findings.
         self.notes: list[str] = []
+        self._casts: ExtCasts | None = None
+        self._ext_key: object = _UNSET
+
+    @property
+    def casts(self) -> ExtCasts:
+        """The casts installed extensions add (asked for on first use)."""
+        if self._casts is None:
+            self._casts = self.catalog.extension_casts()
+        return self._casts
+
+    @property
+    def ext_key(self) -> object:
+        """What resolution depends on beyond the builtins and the argument
+        types: part of the resolution caches' keys."""
+        if self._ext_key is _UNSET:
+            self._ext_key = self.catalog.extension_key()
+        return self._ext_key
 
     # ---------------------------------------------------------------- types
 
@@ -1253,7 +1425,7 @@ class Analyzer:
             if explicit and not isinstance(e, TConst) and e.mods != mods:
                 return TCast(e, target, mods, False)
             return e
-        if not can_coerce(src, target, "e" if explicit else ctx):
+        if not can_coerce(src, target, "e" if explicit else ctx, self.casts):
             raise RenderError(f"cannot cast {src.name} to {target.name}")
         if target.is_builtin and target.name == "record":
             return e
@@ -1279,17 +1451,21 @@ class Analyzer:
         if base.is_builtin and base.name == "regclass":
             found = self.catalog.regclass(c.value)
             if found is None:
+                # A system catalog relation: pg_catalog is always on the
+                # path, so regclassout prints its name alone.
+                names = parse_qualified(c.value)
+                system = len(names) == 1 or (len(names) == 2 and names[0] == PG_CATALOG)
+                if system and names[-1] in builtins().relations:
+                    return TConst(target, quote_ident(names[-1]))
                 return TConst(target, c.value)
             return TRegclass(target, found[1], found[0])
         if base.is_builtin and base.name in ("regconfig", "regdictionary"):
-            # Text search configurations and dictionaries are pg_catalog's (a
-            # migration that makes its own is not modelled): their output
-            # functions print the name alone, whatever quoting or
-            # qualification the literal had.
-            names = parse_qualified(c.value)
-            if names and (len(names) == 1 or names[-2] == PG_CATALOG):
-                return TConst(target, quote_ident(names[-1]))
-            return TConst(target, c.value)
+            # Their output functions print the name alone when the reading
+            # session finds it first, whatever quoting or qualification the
+            # literal had.
+            kind = "configuration" if base.name == "regconfig" else "dictionary"
+            value = self.catalog.text_search_text(kind, c.value)
+            return TConst(target, c.value if value is None else value)
         if base.is_builtin and base.name in _REG_OUTPUT:
             value = self._reg_output(base.name, c.value)
             return TConst(target, c.value if value is None else value)
@@ -1588,7 +1764,7 @@ class Analyzer:
             return self.operator(opname, left, items[0])
         all_types = [left.type] + [i.type for i in items]
         try:
-            common = select_common_type(all_types)
+            common = select_common_type(all_types, self.casts)
         except RenderError:
             common = None
         if common is not None and not any(isinstance(i, TVar) and False for i in items):
@@ -1634,7 +1810,7 @@ class Analyzer:
             whens.append((c, self.expr(res, scope)))
         default = self.expr(n.default, scope) if n.default is not None else None
         results = [r for _, r in whens] + ([default] if default is not None else [])
-        common = select_common_type([r.type for r in results])
+        common = select_common_type([r.type for r in results], self.casts)
         # Without ELSE the result may be a NULL of no particular modifier.
         mods = common_mods(results, common) if default is not None else ()
         whens = [(c, self.coerce(r, common)) for c, r in whens]
@@ -1654,14 +1830,14 @@ class Analyzer:
             elem_types = [
                 i.type.elem or unknown() if i.type.kind == "array" else i.type for i in items
             ]
-            common = select_common_type(elem_types)
+            common = select_common_type(elem_types, self.casts)
             arr = common.array_of()
             items = [
                 self.coerce(i, arr) if not isinstance(i, TArray) else self._retype_array(i, common)
                 for i in items
             ]
             return TArray(items, arr, nested=True)
-        common = select_common_type([i.type for i in items])
+        common = select_common_type([i.type for i in items], self.casts)
         return TArray([self.coerce(i, common) for i in items], common.array_of())
 
     def _retype_array(self, a: TArray, elem: PgType) -> TArray:
@@ -1705,7 +1881,7 @@ class Analyzer:
             return TValueFunc(name, n.detail, t, (n.detail,) if n.detail else ())
         args = [self.expr(a, scope) for a in n.args]
         if name in ("COALESCE", "GREATEST", "LEAST"):
-            common = select_common_type([a.type for a in args])
+            common = select_common_type([a.type for a in args], self.casts)
             mods = common_mods(args, common)
             return TMulti(name, [self.coerce(a, common) for a in args], common, mods)
         if name == "NULLIF":
@@ -1854,12 +2030,12 @@ class Analyzer:
         op = self._select_operator(n.op, test, col)
         if op is None:
             raise RenderError(f"operator does not exist: {n.op}")
-        lt, rt, _res, _schema = op
+        lt, rt, _res, schema = op
         test = self.coerce(test, lt)
         if not same_type(col.type, rt):
             q.targets[0] = TTarget(self.coerce(col, rt), q.targets[0].name, q.targets[0].origin)
         kind = "ANY" if n.kind in ("IN", "ANY") else "ALL"
-        return TSubLink(kind, q, _t("bool"), test, n.op if n.kind != "IN" else "IN")
+        return TSubLink(kind, q, _t("bool"), test, n.op if n.kind != "IN" else "IN", schema)
 
     def _FuncCall(self, n: E.FuncCall, scope: Scope | None) -> T:
         if n.over is not None:
@@ -1924,7 +2100,7 @@ class Analyzer:
         key = None
         if all(c.schema == PG_CATALOG for c in cands):
             # Built-in overloads never change: the choice depends on the types only.
-            key = (names[-1], tuple(a.type for a in args), tuple(arg_names), variadic)
+            key = (names[-1], tuple(a.type for a in args), tuple(arg_names), variadic, self.ext_key)
         if key is not None and key in _FUNCTION_CACHE:
             chosen = _FUNCTION_CACHE[key]
         else:
@@ -1994,8 +2170,8 @@ class Analyzer:
             elif len(params) > nargs >= len(params) - sig.ndefaults:
                 options.append((sig, params[:nargs], False))
         types = [a.type for a in args]
-        options = [o for o in options if poly_consistent(o[1], types)]
-        return select_candidate(options, types)
+        options = [o for o in options if poly_consistent(o[1], types, self.casts)]
+        return select_candidate(options, types, self.casts)
 
     def _map_named(
         self, sig: FuncSig, arg_names: list[str | None], nargs: int
@@ -2046,7 +2222,7 @@ class Analyzer:
         elif any(is_poly(p) and not p.name.startswith("anycompatible") for p in params):
             bound["anyelement"] = _t("text")
         if compat:
-            bound["anycompatible"] = select_common_type(compat)
+            bound["anycompatible"] = select_common_type(compat, self.casts)
         elif any(p.name.startswith("anycompatible") for p in params if is_poly(p)):
             bound["anycompatible"] = _t("text")
         return bound
@@ -2063,34 +2239,61 @@ class Analyzer:
         return base
 
     def _select_operator(
-        self, name: str, left: T | None, right: T
+        self, name: str, left: T | None, right: T, schema: str | None = None
     ) -> tuple[PgType, PgType, PgType, str] | None:
-        # Operators are built-in only, so the choice depends on the types alone.
-        key = (name, left.type if left is not None else None, right.type)
+        # The choice depends on the types, and on the operators and casts of
+        # installed extensions (``ext_key``) when there are any.
+        key = (name, left.type if left is not None else None, right.type, schema, self.ext_key)
         try:
             return _OPERATOR_CACHE[key]
         except KeyError:
             pass
-        result = self._resolve_operator(name, left, right)
+        result = self._resolve_operator(name, left, right, schema)
         if len(_OPERATOR_CACHE) > 50_000:
             _OPERATOR_CACHE.clear()
         _OPERATOR_CACHE[key] = result
         return result
 
+    def _operator_candidates(
+        self, name: str, prefix: bool, schema: str | None
+    ) -> Sequence[tuple[FuncSig, tuple[PgType, ...]]]:
+        """OpernameGetCandidates: the builtins and the operators of installed
+        extensions, in search-path order (``OPERATOR(schema.op)``: that
+        schema's); an operator hides those of later schemas with the same
+        operand types."""
+        builtin_sigs = _operator_sigs(name, prefix)
+        ext = self.catalog.extension_operators(name, prefix)
+        if not ext and schema in (None, PG_CATALOG):
+            return builtin_sigs
+        out: list[tuple[FuncSig, tuple[PgType, ...]]] = []
+        seen: set[tuple[tuple[str, str], ...]] = set()
+        for s in (schema,) if schema is not None else self.catalog.operator_path():
+            group = [*builtin_sigs] if s == PG_CATALOG else []
+            group += [(sig, sig.args) for sig in ext if sig.schema == s]
+            for sig, params in group:
+                ident = tuple((p.schema, p.name) for p in params)
+                if ident not in seen:
+                    seen.add(ident)
+                    out.append((sig, params))
+        return out
+
     def _resolve_operator(
-        self, name: str, left: T | None, right: T
+        self, name: str, left: T | None, right: T, schema: str | None = None
     ) -> tuple[PgType, PgType, PgType, str] | None:
-        options = [(sig, list(params), False) for sig, params in _operator_sigs(name, left is None)]
+        options = [
+            (sig, list(params), False)
+            for sig, params in self._operator_candidates(name, left is None, schema)
+        ]
         types = [right.type] if left is None else [left.type, right.type]
-        options = [o for o in options if poly_consistent(o[1], types)]
+        options = [o for o in options if poly_consistent(o[1], types, self.casts)]
         # An unknown operand first tries the other operand's type (oper_select_candidate).
         if left is not None and (is_unknown(left.type) != is_unknown(right.type)):
             known = right.type if is_unknown(left.type) else left.type
             kb = known.base_type()
             for sig, params, _ in options:
                 if same_type(params[0], kb) and same_type(params[1], kb):
-                    return params[0], params[1], sig.result, PG_CATALOG
-        chosen = select_candidate(options, types)
+                    return params[0], params[1], sig.result, sig.schema
+        chosen = select_candidate(options, types, self.casts)
         if chosen is None:
             return None
         sig, params, _ = chosen
@@ -2098,11 +2301,11 @@ class Analyzer:
         ps = [self._subst(p, bound) for p in params]
         res = self._subst(sig.result, bound)
         if left is None:
-            return ps[0], ps[0], res, PG_CATALOG
-        return ps[0], ps[1], res, PG_CATALOG
+            return ps[0], ps[0], res, sig.schema
+        return ps[0], ps[1], res, sig.schema
 
     def operator(self, name: str, left: T | None, right: T, schema: str | None = None) -> T:
-        op = self._select_operator(name, left, right)
+        op = self._select_operator(name, left, right, schema)
         if op is None:
             ln = left.type.name if left is not None else ""
             raise RenderError(f"operator does not exist: {ln} {name} {right.type.name}")
@@ -2171,7 +2374,7 @@ class Analyzer:
             right = self._body(b.right, outer, ctes, in_setop=True)
             targets = []
             for lt, rt in zip(left.targets, right.targets, strict=False):
-                common = select_common_type([lt.expr.type, rt.expr.type])
+                common = select_common_type([lt.expr.type, rt.expr.type], self.casts)
                 mods = common_mods([lt.expr, rt.expr], common)
                 e = self.coerce(lt.expr, common) if not same_type(lt.expr.type, common) else lt.expr
                 rtc = (
@@ -2203,7 +2406,7 @@ class Analyzer:
             value_targets = []
             for i in range(ncols):
                 col = [r[i] for r in rows if i < len(r)]
-                common = select_common_type([c.type for c in col])
+                common = select_common_type([c.type for c in col], self.casts)
                 for r in rows:
                     if i < len(r):
                         r[i] = self.coerce(r[i], common)
@@ -2399,11 +2602,12 @@ class Analyzer:
 
 
 _FUNCTION_CACHE: dict[
-    tuple[str, tuple[PgType, ...], tuple[str | None, ...], bool],
+    tuple[str, tuple[PgType, ...], tuple[str | None, ...], bool, object],
     tuple[FuncSig, list[PgType], bool] | None,
 ] = {}
 _OPERATOR_CACHE: dict[
-    tuple[str, PgType | None, PgType], tuple[PgType, PgType, PgType, str] | None
+    tuple[str, PgType | None, PgType, str | None, object],
+    tuple[PgType, PgType, PgType, str] | None,
 ] = {}
 
 
@@ -2447,7 +2651,9 @@ def _proc_sig(p: Proc) -> FuncSig | None:
     )
 
 
-def poly_consistent(params: Sequence[PgType], types: Sequence[PgType]) -> bool:
+def poly_consistent(
+    params: Sequence[PgType], types: Sequence[PgType], casts: ExtCasts = NO_CASTS
+) -> bool:
     """check_generic_type_consistency: polymorphic parameters must agree."""
     elems: list[PgType] = []
     compat: list[PgType] = []
@@ -2477,14 +2683,16 @@ def poly_consistent(params: Sequence[PgType], types: Sequence[PgType]) -> bool:
         return False
     if compat:
         try:
-            select_common_type(compat)
+            select_common_type(compat, casts)
         except RenderError:
             return False
     return True
 
 
 def select_candidate(
-    options: list[tuple[FuncSig, list[PgType], bool]], types: list[PgType]
+    options: list[tuple[FuncSig, list[PgType], bool]],
+    types: list[PgType],
+    casts: ExtCasts = NO_CASTS,
 ) -> tuple[FuncSig, list[PgType], bool] | None:
     """``func_select_candidate``: narrow overloads the way Postgres does."""
     if not options:
@@ -2499,7 +2707,9 @@ def select_candidate(
     if len(exact) >= 1:
         return _prefer_unexpanded(exact)
     viable = [
-        o for o in options if all(can_coerce(t, p) for t, p in zip(types, o[1], strict=False))
+        o
+        for o in options
+        if all(can_coerce(t, p, "i", casts) for t, p in zip(types, o[1], strict=False))
     ]
     if not viable:
         return None
@@ -2684,7 +2894,9 @@ class Printer:
         elif isinstance(e, TScalarArrayOp):
             self.open()
             self.sub(e.left, e, True)
-            self.w(f" {self.op_name(e.name, e.schema)} {'ANY' if e.use_or else 'ALL'} (")
+            elem = e.right.type.base_type().elem or e.right.type
+            name = self.op_name(e.name, e.schema, e.left.type, elem)
+            self.w(f" {name} {'ANY' if e.use_or else 'ALL'} (")
             self.sub(e.right, e, True)
             self.w(")")
             self.close()
@@ -2823,8 +3035,10 @@ class Printer:
             self.close()
         self.w("::" + self.fmt_type(t, mods))
 
-    def op_name(self, name: str, schema: str) -> str:
-        if schema == PG_CATALOG:
+    def op_name(self, name: str, schema: str, left: PgType | None, right: PgType) -> str:
+        """generate_operator_name: qualified unless the reading session's
+        lookup with these operand types finds this operator."""
+        if schema == PG_CATALOG or self.catalog.operator_visible(schema, name, left, right):
             return name
         return f"OPERATOR({quote_ident(schema)}.{name})"
 
@@ -2832,9 +3046,9 @@ class Printer:
         self.open()
         if e.left is not None:
             self.sub(e.left, e, True)
-            self.w(f" {self.op_name(e.name, e.schema)} ")
+            self.w(f" {self.op_name(e.name, e.schema, e.left.type, e.right.type)} ")
         else:
-            self.w(f"{self.op_name(e.name, e.schema)} ")
+            self.w(f"{self.op_name(e.name, e.schema, None, e.right.type)} ")
         self.sub(e.right, e, True)
         self.close()
 
@@ -2968,10 +3182,14 @@ class Printer:
         elif e.kind in ("ANY", "ALL"):
             assert e.test is not None
             self.expr(e.test, True)
-            if e.kind == "ANY" and e.opname in ("IN", "="):
+            opname = "=" if e.opname == "IN" else e.opname
+            if e.opschema != PG_CATALOG and e.query.targets:
+                right = e.query.targets[0].expr.type
+                opname = self.op_name(opname, e.opschema, e.test.type, right)
+            if e.kind == "ANY" and opname == "=":
                 self.w(" IN ")
             else:
-                self.w(f" {e.opname} {e.kind} ")
+                self.w(f" {opname} {e.kind} ")
         else:
             need_paren = False
         if need_paren:

@@ -849,3 +849,24 @@ create function pgmq.archive(queue_name text, msg_ids bigint[]) returns setof bi
   language sql as $$ select 0::bigint where false $$;
 create function pgmq.purge_queue(queue_name text) returns bigint
   language sql as $$ select 0::bigint $$;
+-- As pgmq 1.4.4 declares them (pgflow calls these).
+create type pgmq.queue_record as (
+  queue_name character varying,
+  is_partitioned boolean,
+  is_unlogged boolean,
+  created_at timestamp with time zone
+);
+create function pgmq.format_table_name(queue_name text, prefix text) returns text
+  language plpgsql as $$
+begin
+  if queue_name ~ '\$|;|--|''' then
+    raise exception 'queue name contains invalid characters: $, ;, --, or \''';
+  end if;
+  return pg_catalog.lower(prefix || '_' || queue_name);
+end
+$$;
+create function pgmq.list_queues() returns setof pgmq.queue_record
+  language sql as $$ select queue_name, is_partitioned, is_unlogged, created_at from pgmq.meta $$;
+create function pgmq.set_vt(queue_name text, msg_id bigint, vt integer)
+  returns setof pgmq.message_record
+  language sql as $$ select null::pgmq.message_record where false $$;
