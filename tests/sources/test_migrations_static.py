@@ -316,6 +316,18 @@ def test_constraints_using_unsuitable_indexes_fail_as_in_postgres() -> None:
     assert t is not None and t.primary_key == ("id",) and t.unique_keys == ()
 
 
+def test_a_check_naming_a_later_column_goes_with_that_column() -> None:
+    # The check is analyzed once the table's columns are all known: it
+    # depends on b, and dropping b drops it (the name is free again).
+    sql = (
+        "create table t (a int check (a < b), b int);\n"
+        "alter table t drop column b;\n"
+        "alter table t add constraint t_a_check check (a > 0);\n"
+    )
+    _schema, findings = build_schema([("x.sql", sql)])
+    assert findings == []
+
+
 def test_dropping_a_sequence_a_default_uses_fails_without_cascade() -> None:
     sql = (
         "create sequence s;\n"

@@ -814,6 +814,9 @@ class Replayer:
         self._column_infos: dict[
             tuple[str, str, bool], tuple[tuple[ColState, ...], tuple[ColumnInfo, ...]]
         ] = {}
+        #: Check constraints of the CREATE TABLE being replayed, analyzed at
+        #: its end (see _analyze_deferred_checks); None outside one.
+        self._deferred_checks: list[tuple[Key, str, E.Node]] | None = None
         #: The state's extensions (replaced on every change), as a set, and
         #: what they add to resolution.
         self._ext_memo: tuple[dict[str, str], frozenset[tuple[str, str]], ExtResolution] | None = (
@@ -1999,6 +2002,8 @@ class Replayer:
         st.relations[key] = rel
         pending_fks: list[tuple[D.ColConstraint | D.TableConstraint, tuple[str, ...]]] = []
         later: list[tuple[str, E.Node]] = []
+        checks: list[tuple[Key, str, E.Node]] = []
+        self._deferred_checks = checks
         try:
             for el in op.elements:
                 rel = st.relations[key]
@@ -2024,6 +2029,8 @@ class Replayer:
                     self._like(key, el)
                 else:
                     self.add_constraint(key, el, pending_fks, creating=True)
+            self._deferred_checks = None
+            self._analyze_deferred_checks(checks)
             for fk_con, fk_cols in pending_fks:
                 self._add_fk(key, fk_con, fk_cols)
             for cname, expr in later:
@@ -2053,6 +2060,8 @@ class Replayer:
             # The statement fails as a whole on the server.
             st.relations.pop(key, None)
             raise
+        finally:
+            self._deferred_checks = None
         if op.partition_of is not None:
             self._clone_parent_constraints(key)
 
@@ -2569,17 +2578,37 @@ class Replayer:
         else:
             self._check_constraint_name(rel, name)
         self.state.counter += 1
+        deferred = self._deferred_checks
         con = ConState(
             name,
             "c",
             (column,) if column else (),
             span=self.span,
             seq=self.state.counter,
-            deps=self._expr_deps(expr, rel),
+            deps=self._expr_deps(expr, rel) if deferred is None else NO_DEPS,
         )
         self.state.relations[key] = _replace(rel, constraints=(*rel.constraints, con))
         self._register_constraint_name(rel.schema, name)
-        self._note_deps(key, con.deps)
+        if deferred is None:
+            self._note_deps(key, con.deps)
+        else:
+            deferred.append((key, name, expr))
+
+    def _analyze_deferred_checks(self, checks: list[tuple[Key, str, E.Node]]) -> None:
+        """The dependencies of the check constraints of a CREATE TABLE, found
+        once its columns are all there (a check may name a later column;
+        analyzing each against the columns so far also rebuilt the
+        analyzer's view of the table for every one)."""
+        for key in dict.fromkeys(k for k, _name, _expr in checks):
+            rel = self.state.relations[key]
+            deps = {name: self._expr_deps(expr, rel) for k, name, expr in checks if k == key}
+            constraints = tuple(
+                _replace(c, deps=deps[c.name]) if c.kind == "c" and c.name in deps else c
+                for c in rel.constraints
+            )
+            self.state.relations[key] = _replace(rel, constraints=constraints)
+            for d in deps.values():
+                self._note_deps(key, d)
 
     def _expr_deps(self, expr: E.Node, rel: RelState) -> frozenset[Dep]:
         """What an expression on ``rel`` (a check constraint) depends on;
