@@ -1077,6 +1077,18 @@ class Replayer:
         except RenderError as exc:
             return self._as_written(expr, exc), frozenset(), frozenset(), NO_DEPS
 
+    def _with_default(self, col: ColState, expr: E.Node, rel: RelState | None) -> ColState:
+        """``col`` with the default ``expr``, analyzed for its type."""
+        default, types, rels, deps = self.analyze_default_deps(expr, col.type, col.mods, rel)
+        return _replace(
+            col,
+            default=default,
+            default_expr=expr,
+            default_types=types,
+            default_rels=rels,
+            default_deps=deps,
+        )
+
     def analyze_bool(
         self, expr: E.Node, rel: RelState | None, domain_type: PgType | None = None
     ) -> tuple[str, frozenset[Dep]]:
@@ -2037,19 +2049,7 @@ class Replayer:
                 rel = st.relations[key]
                 col = rel.col(cname)
                 if col is not None:
-                    default, types, rels, deps = self.analyze_default_deps(
-                        expr, col.type, col.mods, rel
-                    )
-                    self._set_col(
-                        key,
-                        _replace(
-                            col,
-                            default=default,
-                            default_types=types,
-                            default_rels=rels,
-                            default_deps=deps,
-                        ),
-                    )
+                    self._set_col(key, self._with_default(col, expr, rel))
             for cname in conflicting:
                 raise ReplayError(
                     "migration-invalid",
@@ -2120,15 +2120,7 @@ class Replayer:
                 "info",
             )
             if prev.default is None:
-                prev = _replace(
-                    prev,
-                    default=c.default,
-                    default_expr=c.default_expr,
-                    default_types=c.default_types,
-                    default_rels=c.default_rels,
-                    default_deps=c.default_deps,
-                    generated=c.generated,
-                )
+                prev = _default_of(prev, c)
             elif c.default is not None and c.default != prev.default:
                 conflicting.add(c.name)
             cols[i] = _replace(
@@ -2174,15 +2166,7 @@ class Replayer:
             islocal=True,
         )
         if own.default is None and own.identity is None and not own.generated:
-            merged = _replace(
-                merged,
-                default=inherited.default,
-                default_expr=inherited.default_expr,
-                default_types=inherited.default_types,
-                default_rels=inherited.default_rels,
-                default_deps=inherited.default_deps,
-                generated=inherited.generated,
-            )
+            merged = _default_of(merged, inherited)
         cols = [c for c in rel.columns if c.name != cd.name]
         cols.insert(at, merged)
         st.relations[key] = _replace(rel, columns=tuple(cols))
@@ -2199,17 +2183,7 @@ class Replayer:
             if c.kind == "notnull":
                 col = _replace(col, not_null=True)
             elif c.kind == "default" and c.expr is not None:
-                default, default_types, default_rels, default_deps = self.analyze_default_deps(
-                    c.expr, col.type, col.mods, rel
-                )
-                col = _replace(
-                    col,
-                    default=default,
-                    default_expr=c.expr,
-                    default_types=default_types,
-                    default_rels=default_rels,
-                    default_deps=default_deps,
-                )
+                col = self._with_default(col, c.expr, rel)
             elif c.kind in ("pk", "unique"):
                 self._add_key_constraint(key, c.kind, c.name, (el.name,))
                 rel = self.state.relations[key]
@@ -3093,27 +3067,7 @@ class Replayer:
             # text).
             col = _replace(col, type=t, mods=mods, ndims=ndims)
         elif isinstance(a, D.SetDefault):
-            if a.expr is None:
-                col = _replace(
-                    col,
-                    default=None,
-                    default_expr=None,
-                    default_types=frozenset(),
-                    default_rels=frozenset(),
-                    default_deps=NO_DEPS,
-                )
-            else:
-                default, default_types, default_rels, default_deps = self.analyze_default_deps(
-                    a.expr, col.type, col.mods, rel
-                )
-                col = _replace(
-                    col,
-                    default=default,
-                    default_expr=a.expr,
-                    default_types=default_types,
-                    default_rels=default_rels,
-                    default_deps=default_deps,
-                )
+            col = _without_default(col) if a.expr is None else self._with_default(col, a.expr, rel)
         elif isinstance(a, D.SetNotNull):
             col = _replace(col, not_null=a.not_null)
         elif isinstance(a, D.SetIdentity):
@@ -4509,6 +4463,19 @@ def _without_default(c: ColState) -> ColState:
         default_types=frozenset(),
         default_rels=frozenset(),
         default_deps=NO_DEPS,
+    )
+
+
+def _default_of(c: ColState, source: ColState) -> ColState:
+    """``c`` with the default (or generation expression) of ``source``."""
+    return _replace(
+        c,
+        default=source.default,
+        default_expr=source.default_expr,
+        default_types=source.default_types,
+        default_rels=source.default_rels,
+        default_deps=source.default_deps,
+        generated=source.generated,
     )
 
 
