@@ -709,16 +709,7 @@ class ExprParser:
                     left = Collate(left, s.qualified_name())
                     continue
                 if w == "operator" and s.is_op("(", k=1) and min_prec < _P_OP:
-                    s.next()
-                    s.expect_op("(")
-                    parts = []
-                    while not s.is_op(")"):
-                        if s.at_end():
-                            s.fail('expected ")"')
-                        parts.append(s.next().text)
-                    s.expect_op(")")
-                    opname = parts[-1]
-                    schema = parts[0] if len(parts) > 2 else None
+                    schema, opname = self._operator_name()
                     left = Op(opname, left, self.expr(_P_OP), schema)
                     continue
                 return left
@@ -820,6 +811,20 @@ class ExprParser:
             s.fail("syntax error")  # "not in" ... is one token (NOT_LA) to Postgres
         return node
 
+    def _operator_name(self) -> tuple[str | None, str]:
+        """``OPERATOR(schema.op)`` after an operand: its schema (if given)
+        and operator."""
+        s = self.s
+        s.next()
+        s.expect_op("(")
+        parts = []
+        while not s.is_op(")"):
+            if s.at_end():
+                s.fail('expected ")"')
+            parts.append(s.next().text)
+        s.expect_op(")")
+        return (parts[0] if len(parts) > 2 else None), parts[-1]
+
     def _b_expr(self, min_prec: int) -> Node:
         """gram.y's restricted expression: :meth:`expr` without NOT, AND, OR,
         IS [NOT] NULL / TRUE / FALSE / UNKNOWN, ISNULL, NOTNULL, IN, BETWEEN,
@@ -860,16 +865,8 @@ class ExprParser:
                         s.fail("syntax error")
                     continue
                 if t.text == "operator" and s.is_op("(", k=1) and min_prec < _P_OP:
-                    s.next()
-                    s.expect_op("(")
-                    parts = []
-                    while not s.is_op(")"):
-                        if s.at_end():
-                            s.fail('expected ")"')
-                        parts.append(s.next().text)
-                    s.expect_op(")")
-                    schema = parts[0] if len(parts) > 2 else None
-                    left = Op(parts[-1], left, self._b_expr(_P_OP), schema)
+                    schema, opname = self._operator_name()
+                    left = Op(opname, left, self._b_expr(_P_OP), schema)
                     continue
                 return left
             if t.kind != OP:
