@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields
@@ -3824,6 +3825,37 @@ class Replayer:
                 st.types[tk] = _replace(other, attributes=attrs, base=base)
         # So do the dependencies on it.
         self._retarget_deps({k}, lambda d: _moved_dep(d, k, nk) if d[0] == "t" else d)
+        self._follow_type_rename(k, nk)
+
+    def _follow_type_rename(self, old: Key, new: Key) -> None:
+        """A type renamed or moved: the defaults and policies that cast to
+        it print its new name (in its cast, ``'yes'::vote_type``), as
+        Postgres, which stores the oid, does. They were printed with the old
+        name, qualified or not; the new one is qualified when not visible."""
+        st = self.state
+        new_t = self.pgtype(new)
+        if new_t is None:
+            return
+        old_name = re.escape(quote_ident(old[1]))
+        cast = re.compile(rf"::(?:{re.escape(quote_ident(old[0]))}\.)?{old_name}(?![\w$\"])")
+        printed = "::" + format_type(new_t, (), self._display.type_visible)
+
+        def follow(text: str | None) -> str | None:
+            return cast.sub(lambda _m: printed, text) if text else text
+
+        dep = ("t", *new)
+        for rk, rel in list(st.relations.items()):
+            cols = tuple(
+                _replace(c, default=follow(c.default)) if new in c.default_types else c
+                for c in rel.columns
+            )
+            policies = rel.policies
+            if any(dep in deps for kind, _n, deps in rel.expr_deps if kind == "policy"):
+                policies = tuple(
+                    _replace(p, using=follow(p.using), check=follow(p.check)) for p in policies
+                )
+            if cols != rel.columns or policies != rel.policies:
+                st.relations[rk] = _replace(rel, columns=cols, policies=policies)
 
     # ---------------------------------------------------------------- views
 
