@@ -312,12 +312,13 @@ class TTest(T):
 
 
 class TDistinct(T):
-    __slots__ = ("left", "negated", "right")
+    """``left IS DISTINCT FROM right`` (IS NOT DISTINCT FROM is a NOT over one)."""
 
-    def __init__(self, left: T, right: T, negated: bool) -> None:
+    __slots__ = ("left", "right")
+
+    def __init__(self, left: T, right: T) -> None:
         self.left = left
         self.right = right
-        self.negated = negated
         self.type = builtin("bool")
         self.mods = ()
 
@@ -1717,7 +1718,10 @@ class Analyzer:
     def _Distinct(self, n: E.Distinct, scope: Scope | None) -> T:
         op = self.operator("=", self.expr(n.left, scope), self.expr(n.right, scope))
         assert isinstance(op, TOp) and op.left is not None
-        return TDistinct(op.left, op.right, n.negated)
+        distinct = TDistinct(op.left, op.right)
+        # The grammar reads IS NOT DISTINCT FROM as NOT (... IS DISTINCT FROM ...),
+        # and ruleutils prints it so.
+        return TBool("NOT", [distinct]) if n.negated else distinct
 
     def _Op(self, n: E.Op, scope: Scope | None) -> T:
         right = self.expr(n.right, scope)
@@ -2921,7 +2925,7 @@ class Printer:
         elif isinstance(e, TDistinct):
             self.open()
             self.sub(e.left, e, True)
-            self.w(" IS NOT DISTINCT FROM " if e.negated else " IS DISTINCT FROM ")
+            self.w(" IS DISTINCT FROM ")
             self.sub(e.right, e, True)
             self.close()
         elif isinstance(e, TCase):
