@@ -316,6 +316,29 @@ def test_constraints_using_unsuitable_indexes_fail_as_in_postgres() -> None:
     assert t is not None and t.primary_key == ("id",) and t.unique_keys == ()
 
 
+def test_a_foreign_key_needs_a_unique_key_on_what_it_references() -> None:
+    # As the server says (42830): a primary key, a unique constraint or a
+    # plain unique index on exactly the referenced columns, in any order.
+    sql = (
+        "create table a (id int, x int, y int, p int, q int, unique (q, p));\n"
+        "create unique index a_x on a (x);\n"
+        "create unique index a_y on a (y) where y > 0;\n"
+        "create table ok1 (v int references a (x));\n"
+        "create table ok2 (m int, n int, foreign key (m, n) references a (p, q));\n"
+        "create table bad1 (v int references a (id));\n"
+        "create table bad2 (v int references a (y));\n"
+        "create table bad3 (m int, n int, foreign key (m, n) references a (x));\n"
+    )
+    schema, findings = build_schema([("x.sql", sql)])
+    none = 'there is no unique constraint matching given keys for referenced table "a"'
+    assert [(f.span.start_line, f.message) for f in findings] == [
+        (5, none),
+        (6, none),
+        (7, "number of referencing and referenced columns for foreign key disagree"),
+    ]
+    assert [r.name for r in schema.relations if r.name.startswith(("ok", "bad"))] == ["ok1", "ok2"]
+
+
 def test_a_check_naming_a_later_column_goes_with_that_column() -> None:
     # The check is analyzed once the table's columns are all known: it
     # depends on b, and dropping b drops it (the name is free again).

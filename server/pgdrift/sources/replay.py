@@ -2627,6 +2627,19 @@ class Replayer:
                     "migration-unknown-column",
                     f'column "{col}" referenced in foreign key constraint does not exist',
                 )
+        if len(ref_cols) != len(columns):
+            raise ReplayError(
+                "migration-invalid-reference",
+                "number of referencing and referenced columns for foreign key disagree",
+                sqlstate="42830",
+            )
+        if fk.columns and not self._unique_on(target, fk.columns):
+            raise ReplayError(
+                "migration-invalid-reference",
+                "there is no unique constraint matching given keys for referenced table "
+                f'"{target.name}"',
+                sqlstate="42830",
+            )
         name = c.name
         if name is None:
             addition = index_name_addition(columns)
@@ -2649,6 +2662,28 @@ class Replayer:
         st.relations[key] = _replace(rel, constraints=(*rel.constraints, con))
         st.note_ref(target.key, key)
         self._register_constraint_name(rel.schema, name)
+
+    def _unique_on(self, rel: RelState, columns: tuple[str, ...]) -> bool:
+        """Whether ``columns`` (in any order) are those of a primary key,
+        a unique constraint or a plain unique index of ``rel``: what a
+        foreign key may reference (transformFkeyCheckAttrs)."""
+        wanted = set(columns)
+        if len(wanted) != len(columns):
+            return False
+        if any(c.kind in ("p", "u") and set(c.columns) == wanted for c in rel.constraints):
+            return True
+        st = self.state
+        for ik in st.indexes_of(rel.key):
+            d = st.index_defs.get(ik)
+            if (
+                d is not None
+                and d.unique
+                and not d.partial
+                and len(d.columns) == len(columns)
+                and set(d.columns) == wanted
+            ):
+                return True
+        return False
 
     def add_constraint(
         self,
