@@ -667,9 +667,13 @@ def is_ignored(sql: str) -> bool:
 _INTO = re.compile(r"\binto\b")
 
 
-def parse_statement(sql: str, toks: list[Tok] | None = None) -> Op:
+def parse_statement(
+    sql: str, toks: list[Tok] | None = None, long_names: list[int] | None = None
+) -> Op:
     """Parse one statement (with or without its ``;``); ``toks`` are its
-    tokens when the caller already has them.
+    tokens when the caller already has them, and ``long_names`` the
+    positions among them of the names that may need truncating (see
+    :func:`~pgdrift.sources.sql_tokens.convert`), when known.
 
     Raises :class:`ParseError` (with an offset into ``sql``) on a syntax
     error, or :class:`~pgdrift.sources.sql_tokens.TokenizeError`.
@@ -681,7 +685,8 @@ def parse_statement(sql: str, toks: list[Tok] | None = None) -> Op:
     if not toks:
         return Ignored("empty")
     notes: list[tuple[RelLoc, str]] = []
-    toks = truncate_tokens(sql, toks, notes)
+    if long_names is None or long_names:
+        toks = truncate_tokens(sql, toks, notes)
     op = _Parser(Stream(toks, sql), notes).statement()
     if notes:
         return Noted(op, tuple(notes))

@@ -176,7 +176,8 @@ def parse_file(text: str) -> ParsedFile:
         try:
             if D.is_ignored(p.text):
                 continue
-            op = D.parse_statement(p.text, tokens_of(p))
+            got = tokens_of(p)
+            op = D.parse_statement(p.text, *got) if got else D.parse_statement(p.text)
         except ParseError as exc:
             problems.append(
                 (
@@ -252,7 +253,9 @@ def _parse_workers(files: int, threshold: int) -> int:
     return min(cpus, 8)
 
 
-def _file_tokens(text: str, pieces: Sequence[Piece]) -> Callable[[Piece], list[Tok] | None]:
+def _file_tokens(
+    text: str, pieces: Sequence[Piece]
+) -> Callable[[Piece], tuple[list[Tok], list[int]] | None]:
     """A statement's tokens, cut from one tokenization of the whole file.
 
     One sqlglot call per file costs far less than one per statement. What the
@@ -284,12 +287,13 @@ def _file_tokens(text: str, pieces: Sequence[Piece]) -> Callable[[Piece], list[T
         return lambda p: None
     starts = [t.start for t in raw]
 
-    def tokens(p: Piece) -> list[Tok] | None:
+    def tokens(p: Piece) -> tuple[list[Tok], list[int]] | None:
         lo = bisect.bisect_left(starts, p.start)
         hi = bisect.bisect_left(starts, p.end, lo)
         if hi > lo and raw[hi - 1].end + 1 > p.end:
             return None  # a token crosses the statement's end
-        return convert(p.text, raw[lo:hi], p.start)
+        long_names: list[int] = []
+        return convert(p.text, raw[lo:hi], p.start, long_names), long_names
 
     return tokens
 

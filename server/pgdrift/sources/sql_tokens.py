@@ -115,10 +115,14 @@ def tokenize_file(text: str) -> list[Token] | None:
         return None
 
 
-def convert(sql: str, raw: Sequence[Token], base: int = 0) -> list[Tok]:
+def convert(
+    sql: str, raw: Sequence[Token], base: int = 0, long_names: list[int] | None = None
+) -> list[Tok]:
     """Our tokens from sqlglot's; ``raw`` offsets are relative to ``base`` in
-    the text they came from, ours to ``sql``."""
-    return _convert(sql, raw, base)
+    the text they came from, ours to ``sql``. The positions of words and
+    quoted identifiers 16 characters long or longer (those that may need
+    truncating to NAMEDATALEN bytes) go into ``long_names``."""
+    return _convert(sql, raw, base, [] if long_names is None else long_names)
 
 
 # How _convert treats each sqlglot token type; types not listed are keywords
@@ -155,7 +159,7 @@ for _tt in _keyword_types():
     _KIND.setdefault(_tt, _K_VAR)
 
 
-def _convert(sql: str, raw: Sequence[Token], base: int) -> list[Tok]:
+def _convert(sql: str, raw: Sequence[Token], base: int, long_names: list[int]) -> list[Tok]:
     toks: list[Tok] = []
     append = toks.append
     kind_of = _KIND.get
@@ -169,6 +173,8 @@ def _convert(sql: str, raw: Sequence[Token], base: int) -> list[Tok]:
         start = t.start - base
         end = t.end + 1 - base
         if k == _K_VAR:
+            if end - start > 15:
+                long_names.append(len(toks))
             append(_new_tok(Tok, (WORD, _intern(t.text.lower()), start, end)))
         elif k == _K_OTHER:
             cls = class_of(tt)
@@ -188,6 +194,8 @@ def _convert(sql: str, raw: Sequence[Token], base: int) -> list[Tok]:
                 # A keyword (sqlglot joins some: "ORDER BY", "DOUBLE PRECISION").
                 words = src.split()
                 if len(words) == 1:
+                    if end - start > 15:
+                        long_names.append(len(toks))
                     append(_new_tok(Tok, (WORD, src.lower(), start, end)))
                 else:
                     pos = start
@@ -231,6 +239,8 @@ def _convert(sql: str, raw: Sequence[Token], base: int) -> list[Tok]:
             tag = sql.index("$", start + 1) + 1 - start
             append(_new_tok(Tok, (STR, sql[start + tag : end - tag], start, end)))
         elif k == _K_IDENT:
+            if len(t.text) > 15:
+                long_names.append(len(toks))
             append(_new_tok(Tok, (QIDENT, t.text, start, end)))
         elif k == _K_NUM:
             # ".5" arrives as DOT NUMBER
