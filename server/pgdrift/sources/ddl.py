@@ -167,6 +167,7 @@ class AddConstraint:
 class DropConstraint:
     name: str
     if_exists: bool = False
+    cascade: bool = False
 
 
 @dataclass(slots=True)
@@ -1998,8 +1999,8 @@ class _Parser:
             if s.accept_word("constraint"):
                 ie = self.if_exists()
                 name = s.ident()
-                s.accept_word("cascade", "restrict")
-                return DropConstraint(name, ie)
+                cascade = s.accept_word("cascade", "restrict") == "cascade"
+                return DropConstraint(name, ie, cascade)
             s.accept_word("column")
             ie = self.if_exists()
             name = s.ident()

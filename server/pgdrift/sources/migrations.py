@@ -36,7 +36,7 @@ from typing import Literal
 from pgdrift.model import Schema, Span, fast_pickling
 from pgdrift.sources import ddl as D
 from pgdrift.sources.forked import ForkedMap, can_fork, wait_writers, write_behind
-from pgdrift.sources.replay import FreezeCache, Options, RelState, Replayer, State
+from pgdrift.sources.replay import NAMING_IGNORED, FreezeCache, Options, RelState, Replayer, State
 from pgdrift.sources.sql_split import Piece, split
 from pgdrift.sources.sql_tokens import ParseError, Tok, TokenizeError, convert, tokenize_file
 
@@ -175,6 +175,12 @@ def parse_file(text: str) -> ParsedFile:
             continue
         try:
             if D.is_ignored(p.text):
+                # What the replay must know happened: IMPORT FOREIGN SCHEMA makes
+                # tables, and writing to pg_enum changes an enum's labels.
+                head = p.text[:64].lower()
+                if head.startswith("import") or "pg_enum" in head:
+                    what = "import" if head.startswith("import") else "write to pg_enum"
+                    ops.append((D.Ignored(what), _loc(p)))
                 continue
             got = tokens_of(p)
             op = D.parse_statement(p.text, *got) if got else D.parse_statement(p.text)
@@ -208,7 +214,7 @@ def parse_file(text: str) -> ParsedFile:
                 )
             )
             continue
-        if isinstance(op, D.Ignored):
+        if isinstance(op, D.Ignored) and op.what not in NAMING_IGNORED:
             continue
         ops.append((op, _loc(p)))
     return ParsedFile(tuple(ops), tuple(problems))

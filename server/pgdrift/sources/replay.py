@@ -45,7 +45,13 @@ from pgdrift.model import (
 )
 from pgdrift.sources import ddl as D
 from pgdrift.sources import sql_expr as E
-from pgdrift.sources.pg_builtins import builtins, quote_ident, quote_literal
+from pgdrift.sources.pg_builtins import (
+    LATER_NAMES,
+    builtins,
+    builtins_major,
+    quote_ident,
+    quote_literal,
+)
 from pgdrift.sources.sql_render import (
     NO_DEPS,
     Analyzer,
@@ -62,6 +68,8 @@ from pgdrift.sources.sql_render import (
     TQuery,
     TSelect,
     TVar,
+    Undefined,
+    can_coerce,
     dependencies,
     is_poly,
     parse_qualified,
@@ -135,6 +143,10 @@ class ConState:
     #: Check constraints: what the expression uses (its own table's columns
     #: included), for DROP ... CASCADE.
     deps: frozenset[Dep] = NO_DEPS
+    #: Foreign keys: the unique index of the referenced table (in its
+    #: schema) the key uses (conindid): dropping it, or the constraint it
+    #: belongs to, fails while the key is there, and takes it with CASCADE.
+    ref_index: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +274,8 @@ class IndexDef:
     partial: bool = False
     #: The first key column (1-based) not sorted the default way, or 0.
     odd_sort: int = 0
+    #: Creation counter (``State.counter``): indexes in oid order.
+    seq: int = 0
 
 
 # --------------------------------------------------------------------------- findings
@@ -322,6 +336,55 @@ def sqlstate_of(exc: ReplayError) -> str | None:
                 return state
         return "42710"  # duplicate_object: types, constraints, policies, triggers ...
     return _SQLSTATE_OF_CODE.get(exc.code)
+
+
+_CODE_OF_SQLSTATE = {state: code for code, state in reversed(_SQLSTATE_OF_CODE.items())}
+
+
+def _failure(exc: Undefined) -> ReplayError:
+    """The failure of a statement whose expression Postgres certainly rejects."""
+    code = _CODE_OF_SQLSTATE.get(exc.sqlstate, "migration-invalid")
+    return ReplayError(code, str(exc), sqlstate=exc.sqlstate)
+
+
+# What Replayer.knows_all knows pgdrift does not model.
+
+#: Statements the model ignores that make or rename functions or relations,
+#: or change enum labels (migrations.parse_file keeps them for the replay).
+NAMING_IGNORED = frozenset(
+    [
+        *("create aggregate", "alter aggregate", "alter routine", "import"),
+        *("select into temp", "write to pg_enum"),
+    ]
+)
+#: The Supabase platform's extensions schema holds pg_stat_statements, its
+#: event trigger functions and, in older projects, pgjwt, which the stand-ins
+#: leave out: these names may be there.
+_PLATFORM_EXTENSION_SCHEMA = "extensions"
+_PLATFORM_EXTENSION_NAMES = frozenset(
+    [
+        *("pg_stat_statements", "pg_stat_statements_info", "pg_stat_statements_reset"),
+        *("grant_pg_cron_access", "grant_pg_graphql_access", "grant_pg_net_access"),
+        *("pgrst_ddl_watch", "pgrst_drop_watch", "set_graphql_placeholder"),
+        *("url_encode", "url_decode", "algorithm_sign", "sign", "verify", "try_cast_double"),
+    ]
+)
+#: Stand-ins with every name of the extension they stand in for (the others
+#: have the parts migrations commonly use).
+_WHOLE_STANDINS = frozenset(("uuid-ossp", "pg_jsonschema", "pgjwt"))
+#: The relations (views) of the stock extensions that have any: the extension
+#: catalog lists only types and functions.
+_EXTENSION_RELATIONS = {
+    "pg_buffercache": frozenset(("pg_buffercache", "pg_buffercache_numa")),
+    "pg_stat_statements": frozenset(("pg_stat_statements", "pg_stat_statements_info")),
+}
+
+
+@cache
+def _extension_aggregates(major: int, name: str) -> frozenset[str]:
+    """The aggregates of a stock extension (installing it does not model them)."""
+    data = extension_catalog(major).get(name) or {}
+    return frozenset(f[0] for f in data.get("functions", ()) if f[1] == "a")
 
 
 @cache
@@ -598,6 +661,16 @@ class State:
     #: Text search objects: (kind, schema, name), kind "configuration",
     #: "dictionary", "parser" or "template" (reg* literals name them).
     text_search: dict[tuple[str, str, str], None] = field(default_factory=dict)
+    #: Whether a statement whose effect pgdrift does not know ran (dynamic
+    #: SQL, an extension without data, an expression it could not analyze ...):
+    #: a name the state lacks may then exist (see Replayer.knows_all).
+    opaque: bool = False
+    #: Schemas the Supabase platform made (the stand-ins' prelude): the real
+    #: platform has more in them than the stand-ins.
+    platform: frozenset[str] = frozenset()
+    #: Views whose query pgdrift could not analyze (their columns come from
+    #: sqlglot, or the view is missing): what they have is not known for sure.
+    vague: frozenset[Key] = frozenset()
     #: Targets in ``refs`` whose set only this state holds (made since its
     #: last copy): note_ref adds to those in place instead of copying them.
     _own_refs: set[Key] = field(default_factory=set)
@@ -623,6 +696,9 @@ class State:
             dict(self.rel_sequences),
             dict(self.regclass_named),
             text_search=dict(self.text_search),
+            opaque=self.opaque,
+            platform=self.platform,
+            vague=self.vague,
         )
 
     def set_index(self, ik: Key, table: Key) -> None:
@@ -823,6 +899,10 @@ class Replayer:
         self._ext_memo: tuple[dict[str, str], frozenset[tuple[str, str]], ExtResolution] | None = (
             None
         )
+        #: Enum labels added in the current transaction (unusable in it), and
+        #: the enums it created: see enum_labels.
+        self._tx_labels: dict[Key, frozenset[str]] = {}
+        self._tx_enums: set[Key] = set()
 
     # ---------------------------------------------------------------- session
 
@@ -833,6 +913,7 @@ class Replayer:
         a later ROLLBACK undoes the statements before the BEGIN as well)."""
         self.path = self.options.search_path
         self._savepoints.clear()
+        self._end_transaction()
         self._rollbacks = any(
             isinstance(op, D.Transaction) and op.kind.startswith("rollback")
             for op in (o.op if isinstance(o, D.Noted) else o for o in ops)
@@ -852,7 +933,13 @@ class Replayer:
         except ReplayError as exc:
             self.issue(exc.code, str(exc), exc.severity)
         except RenderError as exc:
-            self.issue("migration-unresolved", str(exc), "info")
+            if isinstance(exc, Undefined):
+                failed = _failure(exc)
+                self.issue(failed.code, str(failed), failed.severity)
+            else:
+                # The statement is left out for a limit of static analysis.
+                self.state.opaque = True
+                self.issue("migration-unresolved", str(exc), "info")
 
     # ---------------------------------------------------------------- name resolution
 
@@ -1008,6 +1095,104 @@ class Replayer:
             )
         return memo
 
+    def knows_all(self, kind: str, names: tuple[str, ...]) -> bool:
+        """:meth:`Catalog.knows_all <pgdrift.sources.sql_render.Catalog.knows_all>`
+        for the state: False after a statement pgdrift could not model, and
+        where it knows its data is partial (the Supabase platform's schemas,
+        stand-ins, extensions' views and aggregates, builtins of a later
+        server than pg_builtins.json's)."""
+        st = self.state
+        if st.opaque or not names or len(names) > 2:
+            return False
+        name = names[-1]
+        if kind == "schema":
+            return name not in st.schemas and name not in _SYSTEM_SCHEMAS and name[:3] != "pg_"
+        if kind == "column":
+            return (
+                names[0] != PG_CATALOG
+                and names not in st.vague
+                and self._schema_whole(names[0], kind, name)
+            )
+        if self.options.server_version > builtins_major() and name in LATER_NAMES:
+            return False
+        if kind == "type" and name[:1] == "_":
+            return False  # the array type of one (not modelled by that name)
+        if len(names) == 2:
+            schema = names[0]
+            if schema not in st.schemas and schema != PG_CATALOG:
+                # relation "s.x" does not exist (for a type or a function: schema "s" ...)
+                return kind == "relation" and self.knows_all("schema", (schema,))
+            schemas = [schema]
+        else:
+            if any(s in _SYSTEM_SCHEMAS[1:] or s[:7] == "pg_temp" for s in self.path):
+                return False
+            b = builtins()
+            if kind != "function" and (name in b.relations or name in b.types):
+                return False  # found or not depending on where the path has pg_catalog
+            schemas = [PG_CATALOG, *self.effective_path()]
+        for schema in schemas:
+            if not self._schema_whole(schema, kind, name):
+                return False
+            # Something else of that name: Postgres says something else.
+            k = (schema, name)
+            if kind == "function" and st.functions_named(schema, name):
+                return False  # a procedure
+            if kind != "function" and (
+                k in st.types
+                or k in st.relations
+                or k in st.sequences
+                or k in st.indexes
+                or k in st.vague
+            ):
+                return False
+        return True
+
+    def _schema_whole(self, schema: str, kind: str, name: str) -> bool:
+        """Whether the state has every ``kind`` called ``name`` ``schema`` may
+        hold (for "column": every column of relation ``name``)."""
+        st = self.state
+        if schema in st.platform and (
+            schema != _PLATFORM_EXTENSION_SCHEMA or name in _PLATFORM_EXTENSION_NAMES
+        ):
+            return False
+        for ext, ext_schema in st.extensions.items():
+            if ext_schema != schema:
+                continue
+            if self.is_standin(ext):
+                if kind == "column" and not _standin(ext)[1]:
+                    continue  # only stand-ins with a schema of their own make tables
+                if ext not in _WHOLE_STANDINS:
+                    return False
+            elif name in _EXTENSION_RELATIONS.get(ext, ()) or (
+                kind == "function"
+                and name in _extension_aggregates(self.options.server_version, ext)
+            ):
+                return False
+        return True
+
+    def enum_labels(self, t: PgType) -> tuple[tuple[str, ...], frozenset[str]] | None:
+        """An enum's labels when certain, and those added in the current
+        transaction: Postgres refuses their use in it (check_safe_enum_use),
+        unless (from 16 on, 17 for sure) the enum is new in it as well."""
+        st = self.state
+        k = (t.schema, t.name)
+        ts = st.types.get(k)
+        if ts is None or ts.kind != "enum" or st.opaque or t.schema in st.platform:
+            return None
+        if ts.extension and self.is_standin(ts.extension):
+            return None
+        new = self._tx_labels.get(k, frozenset())
+        version = self.options.server_version
+        if new and (version >= 16 or version < 12) and k in self._tx_enums:
+            new = frozenset()
+        return ts.labels, new
+
+    def _end_transaction(self) -> None:
+        """A commit or rollback: added enum labels become usable."""
+        if self._tx_labels or self._tx_enums:
+            self._tx_labels = {}
+            self._tx_enums = set()
+
     def analyzer(self, domain_type: PgType | None = None) -> Analyzer:
         return Analyzer(_ResolveCatalog(self), domain_type=domain_type)
 
@@ -1056,10 +1241,17 @@ class Replayer:
         return self.analyze_default_deps(expr, t, mods, rel)[:3]
 
     def analyze_default_deps(
-        self, expr: E.Node, t: PgType, mods: tuple[str, ...], rel: RelState | None
+        self,
+        expr: E.Node,
+        t: PgType,
+        mods: tuple[str, ...],
+        rel: RelState | None,
+        *,
+        generated: bool = False,
     ) -> tuple[str | None, frozenset[Key], frozenset[Key], frozenset[Dep]]:
         """:meth:`analyze_default`, and the functions and columns the
-        expression uses (``ColState.default_deps``)."""
+        expression uses (``ColState.default_deps``). ``generated``: a
+        generation expression, which may read columns (a default may not)."""
         try:
             a = self.analyzer()
             scope = self.rel_scope(rel) if rel is not None else None
@@ -1076,11 +1268,23 @@ class Replayer:
             deps = frozenset(d for d in found if d[0] in ("f", "c"))
             return self.printer().render(typed), types, rels, deps
         except RenderError as exc:
+            if not generated and isinstance(exc, Undefined) and exc.sqlstate == "42703":
+                # Postgres refuses any column reference in a default first.
+                raise ReplayError(
+                    "migration-invalid",
+                    "cannot use column reference in DEFAULT expression",
+                    sqlstate="0A000",
+                ) from None
             return self._as_written(expr, exc), frozenset(), frozenset(), NO_DEPS
 
-    def _with_default(self, col: ColState, expr: E.Node, rel: RelState | None) -> ColState:
-        """``col`` with the default ``expr``, analyzed for its type."""
-        default, types, rels, deps = self.analyze_default_deps(expr, col.type, col.mods, rel)
+    def _with_default(
+        self, col: ColState, expr: E.Node, rel: RelState | None, *, generated: bool = False
+    ) -> ColState:
+        """``col`` with the default (or generation expression) ``expr``,
+        analyzed for its type."""
+        default, types, rels, deps = self.analyze_default_deps(
+            expr, col.type, col.mods, rel, generated=generated
+        )
         return _replace(
             col,
             default=default,
@@ -1116,7 +1320,11 @@ class Replayer:
 
     def _as_written(self, expr: E.Node, exc: RenderError) -> str:
         """The expression's own text when it cannot be resolved statically:
-        the object is kept, and the finding says its text is approximate."""
+        the object is kept, and the finding says its text is approximate.
+        When Postgres certainly rejects it (:class:`Undefined`), the
+        statement fails instead."""
+        if isinstance(exc, Undefined):
+            raise _failure(exc) from None
         if not isinstance(expr, E.Src):
             raise exc
         self.issue(
@@ -1140,6 +1348,7 @@ class Replayer:
             if op.kind == "rollback" and self._block is not None:
                 self.state = self._block
             self._savepoints.clear()
+            self._end_transaction()
             self._block = self.state.copy() if self._rollbacks else None
         elif op.kind == "savepoint":
             self._savepoints.append((op.name, self.state.copy()))
@@ -1168,6 +1377,7 @@ class Replayer:
             self._do_items((op.block,), outer)
         except _Undecided as exc:
             self.state, self.path = snapshot, path
+            self.state.opaque = True
             del self.issues[issues:]
             self.span = outer
             self.issue(
@@ -1197,6 +1407,9 @@ class Replayer:
                         raise
                     self.issue(exc.code, str(exc), exc.severity)  # static analysis' limits
                 except RenderError as exc:
+                    if isinstance(exc, Undefined):
+                        raise _failure(exc) from None
+                    self.state.opaque = True
                     self.issue("migration-unresolved", str(exc), "info")
             elif isinstance(item, D.DoBlock):
                 self._do_block(item, outer)
@@ -1231,11 +1444,17 @@ class Replayer:
         return _Conditions(self).truth(node)
 
     def op_Unmodelled(self, op: D.Unmodelled) -> None:
+        self.state.opaque = True
         self.issue(
             "migration-unmodelled",
             f"{op.what}: its effect on the schema cannot be known without running it; not modelled",
             "warning",
         )
+
+    def op_Ignored(self, op: D.Ignored) -> None:
+        if op.what in NAMING_IGNORED:
+            # Changes names (or enum labels) in ways the model does not follow.
+            self.state.opaque = True
 
     def op_CreateSchema(self, op: D.CreateSchema) -> None:
         if op.name in self.state.schemas:
@@ -1337,6 +1556,7 @@ class Replayer:
                 )
             return
         if sql is None:
+            st.opaque = True  # its objects exist on the platform
             self.issue(
                 "migration-skipped",
                 f"CREATE EXTENSION {name}: skipped, as shadow replay skips it: a stock "
@@ -1361,8 +1581,11 @@ class Replayer:
     def mark_platform(self) -> None:
         """What is installed so far is the platform's (the Supabase stand-ins):
         a migration's CREATE EXTENSION of it is accepted as shadow replay
-        accepts it."""
-        self.state.created_standins = frozenset()
+        accepts it. Its schemas hold more on the real platform."""
+        st = self.state
+        st.created_standins = frozenset()
+        st.platform = frozenset(s for s in st.schemas if s != "public")
+        st.opaque = False  # what the prelude leaves out is the platform's
 
     def install_extension(self, name: str, schema: str) -> None:
         """Add an extension's member types and functions to ``schema``: from
@@ -1763,7 +1986,7 @@ class Replayer:
                 k = self.find_relation_key(name)
                 if k is not None:
                     roots.append(("r", *k))
-                    named.append(f"{op.kind} {written}")
+                    named.append(f"{op.kind} {self.relation_text(*k)}")
             elif op.kind in ("type", "domain"):
                 k = self.find_type_key(name)
                 if k is not None and k in st.types:
@@ -1773,7 +1996,7 @@ class Replayer:
                 k = self._find_in_path(name, st.sequences)
                 if k is not None:
                     roots.append(("r", *k))
-                    named.append(f"sequence {written}")
+                    named.append(f"sequence {self.relation_text(*k)}")
             elif op.kind == "schema":
                 schema = name[-1]
                 if schema in st.schemas:
@@ -1862,14 +2085,21 @@ class Replayer:
                             "migration-unknown-relation", f'index "{".".join(name)}" does not exist'
                         )
                     continue
-                table = self.state.indexes.pop(k)
-                self.state.index_defs.pop(k, None)
+                table = self.state.indexes[k]
                 rel = self.state.relations.get(table)
                 if rel is not None:
-                    cons = tuple(
-                        c for c in rel.constraints if not (c.kind in ("p", "u") and c.name == k[1])
-                    )
-                    self.state.relations[table] = _replace(rel, constraints=cons)
+                    owner = next((c for c in rel.constraints if c.name == k[1]), None)
+                    if owner is not None and owner.kind in ("p", "u", "x"):
+                        raise ReplayError(
+                            "migration-invalid",
+                            f"cannot drop index {self.relation_text(*k)} because constraint"
+                            f" {owner.name} on table {self.relation_text(*table)} requires it",
+                            sqlstate="2BP01",
+                        )
+                    what = f"index {self.relation_text(*k)}" if len(op.names) == 1 else _SEVERAL
+                    self._drop_fks_using_index(table, k[1], op.cascade, what)
+                del self.state.indexes[k]
+                self.state.index_defs.pop(k, None)
             elif op.kind == "extension":
                 if self.is_standin(name[-1]):
                     self._skip_standin_statement("DROP", name[-1])
@@ -1916,6 +2146,19 @@ class Replayer:
             "Postgres server does not have it",
             "info",
         )
+
+    def relation_text(self, schema: str, name: str) -> str:
+        """A relation (or sequence, or index) as Postgres' messages name it
+        (getRelationDescription): qualified unless the session finds it
+        first on its search path."""
+        st = self.state
+        for s in self.effective_path():
+            if s == schema:
+                return quote_ident(name)
+            k = (s, name)
+            if k in st.relations or k in st.sequences or k in st.indexes:
+                break
+        return f"{quote_ident(schema)}.{quote_ident(name)}"
 
     def _find_in_path(self, name: D.QName, d: dict[Key, Any]) -> Key | None:
         if len(name) >= 2:
@@ -2017,6 +2260,7 @@ class Replayer:
         later: list[tuple[str, E.Node]] = []
         checks: list[tuple[Key, str, E.Node]] = []
         self._deferred_checks = checks
+        names_before = len(st.constraint_names)
         try:
             for el in op.elements:
                 rel = st.relations[key]
@@ -2050,7 +2294,7 @@ class Replayer:
                 rel = st.relations[key]
                 col = rel.col(cname)
                 if col is not None:
-                    self._set_col(key, self._with_default(col, expr, rel))
+                    self._set_col(key, self._with_default(col, expr, rel, generated=True))
             for cname in conflicting:
                 raise ReplayError(
                     "migration-invalid",
@@ -2058,8 +2302,14 @@ class Replayer:
                     sqlstate="42611",
                 )
         except ReplayError:
-            # The statement fails as a whole on the server.
+            # The statement fails as a whole on the server: nothing it made stays.
             st.relations.pop(key, None)
+            for ik in st.indexes_of(key):
+                del st.indexes[ik]
+            for sk in st.sequences_owned_by(key):
+                del st.sequences[sk]
+            for ck in list(itertools.islice(st.constraint_names, names_before, None)):
+                del st.constraint_names[ck]
             raise
         finally:
             self._deferred_checks = None
@@ -2372,7 +2622,7 @@ class Replayer:
                     later.append((cd.name, c.expr))
                 else:
                     default, default_types, default_rels, default_deps = self.analyze_default_deps(
-                        c.expr, t, mods, rel
+                        c.expr, t, mods, rel, generated=True
                     )
                 generated = True
         col = ColState(
@@ -2587,9 +2837,11 @@ class Replayer:
 
     def _expr_deps(self, expr: E.Node, rel: RelState) -> frozenset[Dep]:
         """What an expression on ``rel`` (a check constraint) depends on;
-        nothing when pgdrift cannot analyze it."""
+        nothing when pgdrift cannot analyze it. Fails when Postgres would."""
         try:
             return dependencies(self.analyzer().expr(expr, self.rel_scope(rel)))
+        except Undefined as exc:
+            raise _failure(exc) from None
         except RenderError:
             return NO_DEPS
 
@@ -2607,6 +2859,7 @@ class Replayer:
         )
         assert target is not None
         ref_cols = fk.columns
+        index: str | None = None  # the unique index the key uses
         if not ref_cols:
             pk = next((x for x in target.constraints if x.kind == "p"), None)
             if pk is None:
@@ -2615,6 +2868,7 @@ class Replayer:
                     f'there is no primary key for referenced table "{target.name}"',
                 )
             ref_cols = pk.columns
+            index = pk.name
         for col in columns:
             if rel.col(col) is None:
                 raise ReplayError(
@@ -2627,17 +2881,19 @@ class Replayer:
                     "migration-unknown-column",
                     f'column "{col}" referenced in foreign key constraint does not exist',
                 )
-        if len(ref_cols) != len(columns):
-            raise ReplayError(
-                "migration-invalid-reference",
-                "number of referencing and referenced columns for foreign key disagree",
-                sqlstate="42830",
-            )
-        if fk.columns and not self._unique_on(target, fk.columns):
+        if fk.columns:
+            index = self._unique_index_on(target, fk.columns)
+        if index is None:
             raise ReplayError(
                 "migration-invalid-reference",
                 "there is no unique constraint matching given keys for referenced table "
                 f'"{target.name}"',
+                sqlstate="42830",
+            )
+        if len(ref_cols) != len(columns):
+            raise ReplayError(
+                "migration-invalid-reference",
+                "number of referencing and referenced columns for foreign key disagree",
                 sqlstate="42830",
             )
         name = c.name
@@ -2646,6 +2902,10 @@ class Replayer:
             name = self.choose_constraint_name(rel.schema, rel.name, addition, "fkey")
         else:
             self._check_constraint_name(st.relations[key], name)
+        for x, y in zip(columns, ref_cols, strict=True):
+            fcol, pcol = rel.col(x), target.col(y)
+            assert fcol is not None and pcol is not None
+            _check_fk_types(name, pcol.type, fcol.type)
         st.counter += 1
         con = ConState(
             name,
@@ -2657,21 +2917,27 @@ class Replayer:
             fk.on_update,
             self.span,
             st.counter,
+            ref_index=index,
         )
         rel = st.relations[key]
         st.relations[key] = _replace(rel, constraints=(*rel.constraints, con))
         st.note_ref(target.key, key)
         self._register_constraint_name(rel.schema, name)
 
-    def _unique_on(self, rel: RelState, columns: tuple[str, ...]) -> bool:
-        """Whether ``columns`` (in any order) are those of a primary key,
-        a unique constraint or a plain unique index of ``rel``: what a
-        foreign key may reference (transformFkeyCheckAttrs)."""
+    def _unique_index_on(self, rel: RelState, columns: tuple[str, ...]) -> str | None:
+        """The name of the first index (in oid order) of a primary key, a
+        unique constraint or a plain unique index of ``rel`` on exactly
+        ``columns`` (in any order): what a foreign key may reference, and
+        the index it then depends on (transformFkeyCheckAttrs); None when
+        there is none."""
         wanted = set(columns)
         if len(wanted) != len(columns):
-            return False
-        if any(c.kind in ("p", "u") and set(c.columns) == wanted for c in rel.constraints):
-            return True
+            return None
+        found = [
+            (c.seq, c.name)
+            for c in rel.constraints
+            if c.kind in ("p", "u") and set(c.columns) == wanted
+        ]
         st = self.state
         for ik in st.indexes_of(rel.key):
             d = st.index_defs.get(ik)
@@ -2682,8 +2948,8 @@ class Replayer:
                 and len(d.columns) == len(columns)
                 and set(d.columns) == wanted
             ):
-                return True
-        return False
+                found.append((d.seq, ik[1]))
+        return min(found)[1] if found else None
 
     def add_constraint(
         self,
@@ -2741,9 +3007,15 @@ class Replayer:
                 return
             raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
         self.state.set_index(k, rel.key)
+        self.state.counter += 1
         if op.columns:
             self.state.index_defs[k] = IndexDef(
-                op.columns, op.unique, op.method.lower(), op.partial, op.odd_sort
+                op.columns,
+                op.unique,
+                op.method.lower(),
+                op.partial,
+                op.odd_sort,
+                self.state.counter,
             )
 
     def _constraint_using_index(self, key: Key, tc: D.TableConstraint) -> None:
@@ -2810,8 +3082,8 @@ class Replayer:
         self._check_constraint_name(rel, name)
         del st.indexes[ik]
         del st.index_defs[ik]
-        st.counter += 1
-        con = ConState(name, code, idx.columns, span=self.span, seq=st.counter)
+        # The index keeps its oid: the constraint takes its place in their order.
+        con = ConState(name, code, idx.columns, span=self.span, seq=idx.seq)
         cols = rel.columns
         if code == "p":
             cols = tuple(
@@ -2857,8 +3129,19 @@ class Replayer:
             raise ReplayError(
                 "migration-unknown-relation", f'relation "{".".join(op.name)}" does not exist'
             )
-        for action in op.actions:
-            k = self.alter_action(k, action, only=op.only)
+        retyped = {a.name for a in op.actions if isinstance(a, D.AlterColumnType)}
+        # A statement that changes column types fails as a whole, after its
+        # other actions (rare DDL: a snapshot of the state).
+        saved = st.copy() if retyped else None
+        try:
+            for action in op.actions:
+                k = self.alter_action(k, action, only=op.only)
+            if retyped:
+                self._check_fks_of(k, retyped)
+        except ReplayError:
+            if saved is not None:
+                self.state = saved
+            raise
         rel = st.relations.get(k)
         if rel is not None and self.span is not None and self.span not in rel.altered:
             st.relations[k] = _replace(rel, altered=(*rel.altered, self.span))
@@ -2890,6 +3173,7 @@ class Replayer:
                         for c in rel.constraints
                     )
                     st.relations[table] = _replace(rel, constraints=cons)
+                self._rename_ref_index(table, k[1], a.new)
                 k = nk
 
     def _alter_sequence_rename(self, op: D.AlterTable) -> None:
@@ -3020,7 +3304,7 @@ class Replayer:
         elif isinstance(a, D.AddConstraint):
             self.add_constraint(k, a.constraint, [])
         elif isinstance(a, D.DropConstraint):
-            self.drop_constraint(k, a.name, a.if_exists)
+            self.drop_constraint(k, a.name, a.if_exists, a.cascade)
         elif isinstance(a, D.RenameConstraint):
             cons = rel.constraints
             if not any(c.name == a.old for c in cons):
@@ -3034,6 +3318,7 @@ class Replayer:
             )
             if (rel.schema, a.old) in st.indexes:
                 st.set_index((rel.schema, a.new), st.indexes.pop((rel.schema, a.old)))
+                self._rename_ref_index(k, a.old, a.new)
             self._register_constraint_name(rel.schema, a.new)
         elif isinstance(a, D.AttachPartition):
             ck = self.find_relation_key(a.child)
@@ -3071,19 +3356,111 @@ class Replayer:
                 # The partition gets the parent's keys (detached, it keeps them).
                 self._clone_parent_constraints(ck)
         else:
-            if only and isinstance(a, D.AlterColumnType):
-                name = a.name
-                if any(
-                    st.relations[c].col(name) is not None
-                    for c in (*self._children(k), *self._inheritors(k))
-                ):
-                    raise ReplayError(
-                        "migration-invalid",
-                        f'type of inherited column "{name}" must be changed in child tables too',
-                        sqlstate="42P16",
-                    )
+            if isinstance(a, D.AlterColumnType):
+                self._check_retype(k, a, only)
             self.alter_column(k, a, recurse=not only)
         return k
+
+    def _check_retype(self, k: Key, a: D.AlterColumnType, only: bool) -> None:
+        """ALTER COLUMN ... TYPE: what Postgres refuses before it changes
+        anything. First (ATPrepAlterColumnType) an inherited column, and ONLY
+        while children have the column; then (ATExecAlterColumnType, on the
+        table and each child it recurses to) a column that a view, a policy,
+        a trigger or another column's generation expression uses (0A000).
+        Indexes and constraints on it are rebuilt: no error (foreign keys,
+        re-added once the statement changed all its columns, may fail then:
+        :meth:`_check_fks_of`)."""
+        st = self.state
+        rel = st.relations[k]
+        if rel.kind in _VIEW_KINDS:
+            raise ReplayError(
+                "migration-invalid",
+                "ALTER action ALTER COLUMN ... SET DATA TYPE cannot be performed on relation"
+                f' "{rel.name}"'
+                if self.options.server_version >= 15
+                else f'"{rel.name}" is not a table, composite type, or foreign table',
+                sqlstate="42809",  # wrong_object_type
+            )
+        name = a.name
+        col = rel.col(name)
+        if col is None:
+            return  # alter_column reports it
+        if col.inhcount or rel.partition_of is not None:
+            raise ReplayError(
+                "migration-invalid", f'cannot alter inherited column "{name}"', sqlstate="42P16"
+            )
+        if only and any(
+            st.relations[c].col(name) is not None
+            for c in (*self._children(k), *self._inheritors(k))
+        ):
+            raise ReplayError(
+                "migration-invalid",
+                f'type of inherited column "{name}" must be changed in child tables too',
+                sqlstate="42P16",
+            )
+        todo = [k]
+        seen = {k}
+        while todo:
+            tk = todo.pop(0)
+            problem = self._retype_blocker(tk, name)
+            if problem is not None:
+                raise ReplayError("migration-invalid", problem, sqlstate="0A000")
+            if not only:
+                for child in (*self._children(tk), *self._inheritors(tk)):
+                    if child not in seen and st.relations[child].col(name) is not None:
+                        seen.add(child)
+                        todo.append(child)
+
+    def _check_fks_of(self, k: Key, columns: AbstractSet[str]) -> None:
+        """The foreign keys that use or reference ``columns`` of ``k``, whose
+        types changed, are added back (ATPostAlterTypeCleanup): each must
+        still be implementable with the new types."""
+        st = self.state
+        for hk in dict.fromkeys((k, *st.referrers(k))):
+            holder = st.relations[hk]
+            for con in holder.constraints:
+                if con.kind != "f" or con.ref is None:
+                    continue
+                if not (
+                    (hk == k and not columns.isdisjoint(con.columns))
+                    or (con.ref == k and not columns.isdisjoint(con.ref_columns))
+                ):
+                    continue
+                ref = st.relations.get(con.ref)
+                if ref is None:
+                    continue
+                for x, y in zip(con.columns, con.ref_columns, strict=False):
+                    fc, pc = holder.col(x), ref.col(y)
+                    if fc is not None and pc is not None:
+                        _check_fk_types(con.name, pc.type, fc.type)
+
+    def _retype_blocker(self, k: Key, name: str) -> str | None:
+        """Why Postgres refuses to change the type of column ``name`` of
+        ``k``, if it does: the first of its dependents (in pg_depend's order,
+        which is about creation order: spans stand for it) that it cannot
+        rebuild."""
+        st = self.state
+        rel = st.relations[k]
+        dep: Dep = ("c", k[0], k[1], name)
+        found: list[tuple[tuple[str, int, int], str]] = []
+        for c in rel.columns:
+            if c.generated and c.name != name and dep in c.default_deps:
+                found.append((_span_order(c.span), "used by a generated column"))
+        for hk in dict.fromkeys((k, *st.referrers(k))):
+            holder = st.relations[hk]
+            for kind, pname, deps in holder.expr_deps:
+                if dep not in deps:
+                    continue
+                if kind == "view":
+                    found.append((_span_order(holder.span), "used by a view or rule"))
+                elif kind.startswith("policy"):
+                    span = next((p.span for p in holder.policies if p.name == pname), None)
+                    found.append((_span_order(span), "used in a policy definition"))
+                elif kind == "trigger":
+                    found.append((_span_order(None), "used in a trigger definition"))
+        if not found:
+            return None
+        return "cannot alter type of a column " + min(found)[1]
 
     def alter_column(self, k: Key, a: D.Action, *, recurse: bool = True) -> None:
         st = self.state
@@ -3245,7 +3622,40 @@ class Replayer:
                     todo.append((child, False))
         return roots
 
-    def drop_constraint(self, k: Key, name: str, if_exists: bool) -> None:
+    def _fks_using_index(self, table: Key, index: str) -> list[tuple[Key, str]]:
+        """The foreign keys (their table, their name) that use the unique
+        index ``index`` of ``table`` (:attr:`ConState.ref_index`)."""
+        st = self.state
+        return [
+            (hk, c.name)
+            for hk in dict.fromkeys((table, *st.referrers(table)))
+            for c in st.relations[hk].constraints
+            if c.kind == "f" and c.ref == table and c.ref_index == index
+        ]
+
+    def _rename_ref_index(self, table: Key, old: str, new: str) -> None:
+        """An index of ``table`` renamed: the foreign keys using it follow."""
+        st = self.state
+        for hk, _name in self._fks_using_index(table, old):
+            rel = st.relations[hk]
+            cons = tuple(
+                _replace(c, ref_index=new)
+                if c.kind == "f" and c.ref == table and c.ref_index == old
+                else c
+                for c in rel.constraints
+            )
+            st.relations[hk] = _replace(rel, constraints=cons)
+
+    def _drop_fks_using_index(self, table: Key, index: str, cascade: bool, what: str) -> None:
+        """The foreign keys that use an index a DROP takes: the statement
+        fails without CASCADE (2BP01, a normal dependency), they go with it."""
+        fks = self._fks_using_index(table, index)
+        if fks and not cascade:
+            raise _still_used(what)
+        for hk, name in fks:
+            self.drop_constraint(hk, name, True)
+
+    def drop_constraint(self, k: Key, name: str, if_exists: bool, cascade: bool = True) -> None:
         st = self.state
         rel = st.relations[k]
         found = [c for c in rel.constraints if c.name == name]
@@ -3256,6 +3666,11 @@ class Replayer:
                 "migration-unknown-constraint",
                 f'constraint "{name}" of relation "{rel.name}" does not exist',
             )
+        if found[0].kind in ("p", "u"):
+            # Its index goes with it, and the foreign keys that use that.
+            what = f"constraint {name} on table {self.relation_text(*k)}"
+            self._drop_fks_using_index(k, name, cascade, what)
+            rel = st.relations[k]
         st.relations[k] = _replace(
             rel, constraints=tuple(c for c in rel.constraints if c.name != name)
         )
@@ -3484,6 +3899,7 @@ class Replayer:
         for label in op.labels:
             _check_enum_label(label)
         self.state.types[k] = TypeState(k[0], k[1], "enum", labels=op.labels, span=self.span)
+        self._tx_enums.add(k)
 
     def op_CreateComposite(self, op: D.CreateComposite) -> None:
         k = self._new_type_key(op.name)
@@ -3578,17 +3994,23 @@ class Replayer:
         dtype = self.pgtype(k)
         assert dtype is not None
         exprs: tuple[tuple[str, str, frozenset[Dep]], ...] = ()
-        if op.default is not None:
-            default, deps = self._analyze_domain_default(op.default, base, mods)
-            ts = _replace(ts, default=default)
-            exprs = _set_expr_deps(exprs, "default", "", deps)
-        checks = []
-        for cname, expr in op.checks:
-            name = cname or self.choose_constraint_name(k[0], k[1], "", "check")
-            self._register_constraint_name(k[0], name)
-            text, deps = self._analyze_domain_check(expr, dtype)
-            checks.append((name, text))
-            exprs = _set_expr_deps(exprs, "check", name, deps)
+        try:
+            if op.default is not None:
+                default, deps = self._analyze_domain_default(op.default, base, mods)
+                ts = _replace(ts, default=default)
+                exprs = _set_expr_deps(exprs, "default", "", deps)
+            checks = []
+            for cname, expr in op.checks:
+                name = cname or self.choose_constraint_name(k[0], k[1], "", "check")
+                self._register_constraint_name(k[0], name)
+                text, deps = self._analyze_domain_check(expr, dtype)
+                checks.append((name, text))
+                exprs = _set_expr_deps(exprs, "check", name, deps)
+        except (ReplayError, Undefined) as exc:
+            del self.state.types[k]  # the statement fails as a whole
+            if isinstance(exc, Undefined):
+                raise _failure(exc) from None
+            raise
         self.state.types[k] = _replace(ts, checks=tuple(checks), expr_deps=exprs)
 
     def _analyze_domain_default(
@@ -3706,12 +4128,16 @@ class Replayer:
             else:
                 labels.append(op.value)
             ts = _replace(ts, labels=tuple(labels))
+            self._tx_labels[k] = self._tx_labels.get(k, frozenset()) | {op.value}
         elif op.action == "rename value":
             if op.value not in ts.labels:
                 raise ReplayError(
                     "migration-invalid", f'"{op.value}" is not an existing enum label'
                 )
             ts = _replace(ts, labels=tuple(op.other if x == op.value else x for x in ts.labels))
+            new = self._tx_labels.get(k)
+            if new is not None and op.value in new:
+                self._tx_labels[k] = (new - {op.value}) | {op.other}
         elif op.action in ("rename", "set schema"):
             self._rename_type(
                 k,
@@ -3900,18 +4326,19 @@ class Replayer:
         k = (schema, name)
         kind: RelationKind = "materialized_view" if op.materialized else "view"
         existing = st.relations.get(k)
-        if existing is not None:
-            if op.if_not_exists:
-                return
-            if not op.replace or existing.kind != "view":
-                raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
+        if existing is not None and op.if_not_exists:
+            return
         tq: TQuery | None = None
         problem = op.query_error
         if op.query is not None:
             try:
                 tq = self.analyzer().query(op.query, None)
             except RenderError as exc:
+                if isinstance(exc, Undefined):
+                    raise _failure(exc) from None  # before the name is checked, as in Postgres
                 problem = str(exc)
+        if existing is not None and (not op.replace or existing.kind != "view"):
+            raise ReplayError("migration-duplicate-object", f'relation "{name}" already exists')
         if tq is None:
             self._create_view_with_sqlglot(op, k, kind, existing, problem)
             return
@@ -3997,6 +4424,8 @@ class Replayer:
         """A view whose query pgdrift's own analysis does not cover: its
         columns come from sqlglot's optimizer (qualify + annotate_types)
         against the schema built so far; their types are approximate."""
+        st = self.state
+        st.vague = st.vague | {k}  # whether made or not, its columns are not known for sure
         columns = sqlglot_view_columns(op.query_sql, self)
         if columns is None:
             raise ReplayError(
@@ -4182,6 +4611,7 @@ class Replayer:
     def op_CreateTrigger(self, op: D.CreateTrigger) -> None:
         rel = self.relation(op.table)
         assert rel is not None
+        self._check_trigger_function(op.function)
         trig = (op.name, op.timing, op.events)
         existing = [t for t in rel.triggers if t[0] == op.name]
         if existing and not op.replace:
@@ -4198,6 +4628,50 @@ class Replayer:
         expr_deps = _set_expr_deps(rel.expr_deps, "trigger", op.name, frozenset(deps))
         self.state.relations[rel.key] = _replace(rel, triggers=triggers, expr_deps=expr_deps)
         self._note_deps(rel.key, deps)
+
+    def _check_trigger_function(self, name: D.QName) -> None:
+        """Fails as CREATE TRIGGER does (before it looks for a trigger of
+        that name) when ``EXECUTE FUNCTION name()`` certainly finds no
+        function without arguments (LookupFuncName: not a procedure), or one
+        that does not return trigger."""
+        st = self.state
+        if not name or len(name) > 2:
+            return
+        fname = name[-1]
+        schemas = [name[0]] if len(name) == 2 else [PG_CATALOG, *self.effective_path()]
+        result: str | None = None
+        searched = []
+        for schema in schemas:
+            searched.append(schema)
+            if schema == PG_CATALOG:
+                found = [p for p in builtins().procs.get(fname, ()) if not p.args]
+                result = found[0].result if found else None
+            if result is None:
+                fs = st.functions.get((schema, fname, ()))
+                if fs is not None and not fs.procedure:
+                    t = fs.result
+                    result = t.name if t.is_builtin else f"{t.schema}.{t.name}"
+            if result is not None:
+                break
+        if result == "trigger":
+            return
+        # Only when nothing pgdrift does not know could come first.
+        if st.opaque or (len(name) == 1 and any(s in _SYSTEM_SCHEMAS[1:] for s in self.path)):
+            return
+        if not all(self._schema_whole(s, "function", fname) for s in searched):
+            return
+        text = ".".join(name)
+        if result is not None:
+            raise ReplayError(
+                "migration-invalid", f"function {text} must return type trigger", sqlstate="42P17"
+            )
+        if len(name) == 2 and self.knows_all("schema", name[:1]):
+            raise ReplayError("migration-unknown-schema", f'schema "{name[0]}" does not exist')
+        if self.options.server_version > builtins_major() and fname in LATER_NAMES:
+            return
+        if len(name) == 2 and name[0] not in st.schemas:
+            return
+        raise ReplayError("migration-unknown-function", f"function {text}() does not exist")
 
     def _trigger_function(self, name: D.QName) -> FnKey | None:
         """The key of ``EXECUTE FUNCTION name()``: a function without
@@ -4237,13 +4711,14 @@ class Replayer:
     def op_CreatePolicy(self, op: D.CreatePolicy) -> None:
         rel = self.relation(op.table)
         assert rel is not None
+        # Postgres analyzes the expressions first, then looks for the name.
+        using, using_deps = self.analyze_bool(op.using, rel) if op.using is not None else _NO_EXPR
+        check, check_deps = self.analyze_bool(op.check, rel) if op.check is not None else _NO_EXPR
         if any(p.name == op.name for p in rel.policies):
             raise ReplayError(
                 "migration-duplicate-object",
                 f'policy "{op.name}" for table "{rel.name}" already exists',
             )
-        using, using_deps = self.analyze_bool(op.using, rel) if op.using is not None else _NO_EXPR
-        check, check_deps = self.analyze_bool(op.check, rel) if op.check is not None else _NO_EXPR
         pol = Policy(
             name=op.name,
             command=op.command,  # type: ignore[arg-type]
@@ -4520,6 +4995,59 @@ def _still_used(what: str) -> ReplayError:
         f"cannot drop {what} because other objects depend on {them}",
         sqlstate="2BP01",  # dependent_objects_still_exist
     )
+
+
+#: Btree operator families with cross-type equality (integer_ops,
+#: float_ops, datetime_ops, text_ops), and the input type of the default
+#: btree operator class where it is not the type's own.
+_FK_FAMILIES = (
+    frozenset(("int2", "int4", "int8")),
+    frozenset(("float4", "float8")),
+    frozenset(("date", "timestamp", "timestamptz")),
+    frozenset(("text", "name")),
+)
+_FK_OPCINTYPE = {"varchar": "text", "cidr": "inet", "regclass": "oid"}
+#: The builtin types whose foreign key pairs were checked against the server.
+_FK_KNOWN = frozenset(
+    (
+        *("int2", "int4", "int8", "float4", "float8", "numeric", "money", "oid", "regclass"),
+        *("text", "varchar", "bpchar", "char", "name", "bool", "uuid", "bytea", "jsonb"),
+        *("date", "timestamp", "timestamptz", "time", "timetz", "interval", "inet", "cidr"),
+    )
+)
+
+
+def _check_fk_types(name: str, pk: PgType, fk: PgType) -> None:
+    """A foreign key column of type ``fk`` referencing one of type ``pk``
+    needs an equality operator of the referenced key's operator family
+    taking both, or an implicit cast of both to its input type
+    (ATAddForeignKeyConstraint); decided for common builtin types only."""
+    pk, fk = pk.base_type(), fk.base_type()
+    if (
+        same_type(pk, fk)
+        or not (pk.is_builtin and fk.is_builtin)
+        or pk.name not in _FK_KNOWN
+        or fk.name not in _FK_KNOWN
+    ):
+        return
+    opc = _FK_OPCINTYPE.get(pk.name, pk.name)
+    if any(opc in f and fk.name in f for f in _FK_FAMILIES):
+        return
+    opctype = builtin(opc)
+    if can_coerce(pk, opctype) and can_coerce(fk, opctype):
+        return
+    raise ReplayError(
+        "migration-invalid-reference",
+        f'foreign key constraint "{name}" cannot be implemented',
+        sqlstate="42804",  # datatype_mismatch
+    )
+
+
+def _span_order(span: Span | None) -> tuple[str, int, int]:
+    """Where a statement was, to order objects by creation (unknown: last)."""
+    if span is None:
+        return ("\uffff", 0, 0)
+    return (span.path, span.start_line, span.start_col)
 
 
 def _without_default(c: ColState) -> ColState:
@@ -5912,6 +6440,12 @@ class _ResolveCatalog:
 
     def operator_visible(self, schema: str, name: str, left: PgType | None, right: PgType) -> bool:
         return self.r._display.operator_visible(schema, name, left, right)
+
+    def knows_all(self, kind: str, names: tuple[str, ...]) -> bool:
+        return self.r.knows_all(kind, names)
+
+    def enum_labels(self, t: PgType) -> tuple[tuple[str, ...], frozenset[str]] | None:
+        return self.r.enum_labels(t)
 
 
 class _DisplayCatalog(_ResolveCatalog):

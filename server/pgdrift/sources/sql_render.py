@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -44,6 +44,18 @@ from pgdrift.sources.sql_types import (
 
 class RenderError(Exception):
     """The expression uses something static analysis cannot resolve."""
+
+
+class Undefined(RenderError):
+    """An error Postgres certainly raises analyzing the expression, so the
+    statement fails: a name nothing in the catalog has while the catalog
+    knows everything that could have it (:meth:`Catalog.knows_all`), or a
+    literal its type's input function rejects. Every other problem is a
+    plain :class:`RenderError`: a limit of static analysis, not a failure."""
+
+    def __init__(self, sqlstate: str, message: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
 
 
 # --------------------------------------------------------------------------- catalog interface
@@ -139,6 +151,21 @@ class Catalog(Protocol):
     def operator_visible(self, schema: str, name: str, left: PgType | None, right: PgType) -> bool:
         """Whether ruleutils would print the operator of ``schema`` with
         these operand types unqualified (the reading session finds it first)."""
+
+    def knows_all(self, kind: str, names: tuple[str, ...]) -> bool:
+        """Whether the catalog finding no ``kind`` ("relation", "function" or
+        "type") called ``names`` (looked up as the statement's session looks
+        it up) means the server has none either: nothing pgdrift does not
+        model (an unmodelled statement, a partial stand-in, the platform's
+        own objects, a later server's builtins) may have made one. For
+        "column", ``names`` is a relation's (schema, name): whether its
+        columns are all known; for "schema", a schema's name: whether it
+        certainly does not exist."""
+
+    def enum_labels(self, t: PgType) -> tuple[Sequence[str], Collection[str]] | None:
+        """An enum's labels when they are known for certain, and those of them
+        added in the current transaction (not usable in it); None when not
+        known."""
 
 
 # --------------------------------------------------------------------------- typed nodes
@@ -1324,8 +1351,35 @@ _VALUE_FUNC_TYPES = {
 }
 
 
+#: Col_name and reserved keywords Postgres 16 to 18 added: with those of
+#: pg_builtins, names the grammar reads as syntax of their own (JSON_OBJECT(),
+#: GROUPING(), XMLELEMENT() ...), not as a function to look up.
+_LATER_SYNTAX_NAMES = frozenset(
+    [
+        *("json", "json_array", "json_arrayagg", "json_exists", "json_object"),
+        *("json_objectagg", "json_query", "json_scalar", "json_serialize", "json_table"),
+        *("json_value", "merge_action", "system_user"),
+    ]
+)
+
+
+def _syntax_name(name: str) -> bool:
+    return builtins().keywords.get(name) in ("C", "R") or name in _LATER_SYNTAX_NAMES
+
+
+#: Columns every table has besides its own (a view has none: not certain).
+_SYSTEM_COLUMNS = frozenset(("ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"))
+
+
 class Analyzer:
     """Types parsed expressions against a :class:`Catalog`."""
+
+    #: The names of the CTEs of the WITH RECURSIVE being analyzed: what refers
+    #: to them inside their own queries is not modelled.
+    _recursive: tuple[str, ...] = ()
+    #: Whether a ``*`` expanded a function's columns (which pgdrift may not
+    #: know whole) into a sub-query's: missing columns are then not certain.
+    _function_star = False
 
     def __init__(self, catalog: Catalog, *, domain_type: PgType | None = None) -> None:
         self.catalog = catalog
@@ -1376,10 +1430,35 @@ class Analyzer:
         else:
             t = self.catalog.find_type(tn.names[-2:])
         if t is None:
-            raise RenderError(f'type "{tn.text()}" does not exist')
+            raise self._no_type(tn)
         if tn.array_dims:
             t = t.array_of()
         return t
+
+    def _no_type(self, tn: TypeName) -> RenderError:
+        """The error for a type name that resolves to nothing: Undefined when
+        Postgres certainly raises it (TypeNameToString's text: the name, and
+        one "[]" for an array)."""
+        names = tn.names
+        if not tn.sql_builtin:
+            if len(names) == 2 and self.catalog.knows_all("schema", names[:1]):
+                return Undefined("3F000", f'schema "{names[0]}" does not exist')
+            if self.catalog.knows_all("type", names):
+                text = ".".join(names) + ("[]" if tn.array_dims else "")
+                return Undefined("42704", f'type "{text}" does not exist')
+        return RenderError(f'type "{tn.text()}" does not exist')
+
+    def type_text(self, t: PgType) -> str:
+        """A type as format_type_be prints it in the statement's session (in
+        error messages): qualified unless its name finds it."""
+
+        def visible(x: PgType) -> bool:
+            if x.is_builtin:
+                return True
+            found = self.catalog.find_type((x.name,))
+            return found is not None and same_type(found, x)
+
+        return format_type(t, None, visible)
 
     def type_mods(self, tn: TypeName, t: PgType) -> tuple[str, ...]:
         mods = tn.mods
@@ -1470,6 +1549,8 @@ class Analyzer:
         if base.is_builtin and base.name in _REG_OUTPUT:
             value = self._reg_output(base.name, c.value)
             return TConst(target, c.value if value is None else value)
+        if base.kind == "enum":
+            self._enum_input(base, c.value)
         value = const_output(target, c.value)
         if is_definition_time(target, c.value):
             self.notes.append(
@@ -1483,6 +1564,21 @@ class Analyzer:
         if mods and not self._typmod_noop(target, mods):
             return TCast(const, target, mods, not explicit)
         return const
+
+    def _enum_input(self, t: PgType, value: str) -> None:
+        """enum_in, which parse analysis calls on the literal: a label the
+        enum lacks fails, and so does one added in the current transaction
+        (when the catalog knows the labels for certain)."""
+        known = self.catalog.enum_labels(t)
+        if known is None:
+            return
+        labels, uncommitted = known
+        if value not in labels:
+            raise Undefined("22P02", f'invalid input value for enum {self.type_text(t)}: "{value}"')
+        if value in uncommitted:
+            raise Undefined(
+                "55P04", f'unsafe use of new value "{value}" of enum type {self.type_text(t)}'
+            )
 
     def _reg_output(self, kind: str, text: str) -> str | None:
         """A regtype / regproc / regprocedure / regnamespace literal as its
@@ -1595,7 +1691,45 @@ class Analyzer:
             row = self._whole_row(names, scope)
             if row is not None:
                 return row
-        raise RenderError(f'column "{".".join(names)}" does not exist')
+        raise self._no_column(names, scope)
+
+    def _no_column(self, names: tuple[str, ...], scope: Scope | None) -> RenderError:
+        """The error for a column reference no range entry resolves:
+        Undefined when Postgres certainly raises it (errorMissingColumn's
+        text). ``name`` alone could be any entry's whole row or a system
+        column; ``t.name``, a function taking t's row (attribute notation)."""
+        plain = RenderError(f'column "{".".join(names)}" does not exist')
+        name = names[-1]
+        if name in _SYSTEM_COLUMNS or len(names) > 2 or self._function_star:
+            return plain
+        s = scope
+        if len(names) == 1:
+            while s is not None:
+                for entry in s.entries:
+                    if entry.refname == name or not self._known_columns(entry):
+                        return plain
+                s = s.parent
+            return Undefined("42703", f'column "{name}" does not exist')
+        qual = names[0]
+        while s is not None:
+            found = [e for e in s.entries if e.refname == qual]
+            if found:
+                if len(found) > 1 or not self._known_columns(found[0]):
+                    return plain
+                if self.candidates((name,)) or not self.catalog.knows_all("function", (name,)):
+                    return plain
+                return Undefined("42703", f"column {qual}.{name} does not exist")
+            s = s.parent
+        return plain
+
+    def _known_columns(self, entry: RangeEntry) -> bool:
+        """Whether a range entry's columns are certainly all it has: those of
+        a relation pgdrift models whole, or of a query over such relations."""
+        if entry.kind == "relation":
+            return entry.relation is not None and self.catalog.knows_all("column", entry.relation)
+        if entry.kind in ("subquery", "cte"):
+            return all(o is None or self.catalog.knows_all("column", o[:2]) for o in entry.origins)
+        return False
 
     def _whole_row(self, names: tuple[str, ...], scope: Scope | None) -> T | None:
         """The row of the relation ``names`` refers to (an alias, or a
@@ -2091,7 +2225,7 @@ class Analyzer:
     ) -> T:
         cands = self.candidates(names)
         if not cands:
-            raise RenderError(f"function {'.'.join(names)}() does not exist")
+            raise self._no_function(names, args, arg_names)
         if agg is not None and agg.star:
             cands = [c for c in cands if not c.args and c.kind == "a"]
             if not cands:
@@ -2146,6 +2280,37 @@ class Analyzer:
         )
         f.sig = sig
         return f
+
+    def _no_function(
+        self, names: tuple[str, ...], args: list[T], arg_names: Sequence[str | None]
+    ) -> RenderError:
+        """The error for a call of a name no function has: Undefined when
+        Postgres certainly raises it (func_signature_string's text). Not for
+        a name the grammar treats as syntax, for one argument of a row type
+        (``f(t)`` may be attribute notation for ``t.f``), nor for one
+        argument to a type's name (``uuid('...')`` casts)."""
+        plain = RenderError(f"function {'.'.join(names)}() does not exist")
+        if len(names) > 2 or (len(names) == 1 and _syntax_name(names[0])):
+            return plain
+        if len(names) == 2 and self.catalog.knows_all("schema", names[:1]):
+            return Undefined("3F000", f'schema "{names[0]}" does not exist')
+        if len(args) == 1:
+            t = args[0].type.base_type()
+            if t.kind in ("composite", "relation") or (t.is_builtin and t.name == "record"):
+                return plain
+            # A type's name: a function-style cast (func_get_detail's coercion).
+            builtin_name = len(names) == 1 or names[0] == PG_CATALOG
+            as_type = builtin_type(names[-1]) if builtin_name else None
+            if as_type is not None or self.catalog.find_type(names) is not None:
+                return plain
+        if not self.catalog.knows_all("function", names):
+            return plain
+        shown = []
+        for i, a in enumerate(args):
+            name = arg_names[i] if i < len(arg_names) else None
+            text = self.type_text(a.type)
+            shown.append(text if name is None else f"{name} => {text}")
+        return Undefined("42883", f"function {'.'.join(names)}({', '.join(shown)}) does not exist")
 
     def _any_arg(self, a: T) -> T:
         # An argument declared "any" keeps its type, unknown literals included.
@@ -2324,11 +2489,15 @@ class Analyzer:
         ctes: dict[str, RangeEntry] = {}
         withs: list[tuple[str, tuple[str, ...], TQuery]] = []
         scope_for_ctes = Scope([], outer, ctes)
+        recursive = self._recursive
+        if q.recursive:
+            self._recursive = (*recursive, *(w[0] for w in q.with_))
         for name, cols, sub in q.with_:
             tq = self.query(sub, scope_for_ctes)
             entry = self._entry_from_query(name, tq, cols, "cte")
             ctes[name] = entry
             withs.append((name, cols, tq))
+        self._recursive = recursive
         body = self._body(q.body, outer, ctes)
         order: list[tuple[T, bool, str]] = []
         if q.order_by:
@@ -2440,7 +2609,13 @@ class Analyzer:
         having = (
             self.coerce(self.expr(s.having, scope), _t("bool")) if s.having is not None else None
         )
-        don = [self.expr(d, scope) for d in s.distinct_on]
+        # DISTINCT ON may name an output column, as ORDER BY may.
+        don = [
+            self._group_expr(d, targets, scope)
+            if isinstance(d, E.ColumnRef)
+            else self.expr(d, scope)
+            for d in s.distinct_on
+        ]
         sel = TSelect(targets, froms, where, group, having, s.distinct, don, [])
         sel.has_aggs = self.saw_aggregate
         sel.has_windows = self.saw_window
@@ -2450,6 +2625,8 @@ class Analyzer:
         return sel
 
     def _group_expr(self, n: E.Node, targets: list[TTarget], scope: Scope) -> T:
+        if isinstance(n, E.FuncCall) and n.name in (("rollup",), ("cube",)):
+            raise RenderError(f"GROUP BY {n.name[0].upper()} is not supported")  # not a call
         if isinstance(n, E.Const) and n.kind == "num" and n.value and n.value.isdigit():
             idx = int(n.value) - 1
             if 0 <= idx < len(targets):
@@ -2474,6 +2651,8 @@ class Analyzer:
         for entry in entries:
             if entry.kind == "join":
                 continue
+            if entry.kind == "function":
+                self._function_star = True
             for i, c in enumerate(entry.columns):
                 v = TVar(c.name, entry.refname, c.type, c.mods, entry.origins[i], entry)
                 out.append(TTarget(v, c.name, entry.origins[i]))
@@ -2529,7 +2708,10 @@ class Analyzer:
                 s = s.parent
             rel = self.catalog.find_relation(names)
             if rel is None:
-                raise RenderError(f'relation "{".".join(names)}" does not exist')
+                text = ".".join(names)
+                if names[-1] not in self._recursive and self.catalog.knows_all("relation", names):
+                    raise Undefined("42P01", f'relation "{text}" does not exist')
+                raise RenderError(f'relation "{text}" does not exist')
             cols = list(rel.columns)
             if f.col_aliases:
                 cols = [
