@@ -267,6 +267,38 @@ def test_objects_created_twice_without_a_database(tmp_path: Path) -> None:
     ]
 
 
+def test_failures_the_static_model_is_sure_of_without_a_database(tmp_path: Path) -> None:
+    # Each would fail on the server with this message (checked in
+    # tests/sources/test_migrations_static.py).
+    root = project_from(
+        tmp_path,
+        {
+            "20240101000000_a.sql": (
+                "create type public.mood as enum ('ok');\n"
+                "create table public.a (id int primary key);\n"
+                "create table public.b (id int, a_id int references public.a);\n"
+                "create view public.v as select id from public.b;\n"
+                "alter table public.b alter column id type bigint;\n"
+                "alter table public.a drop constraint a_pkey;\n"
+                "create trigger t before insert on public.b for each row execute function nope();\n"
+                "create table public.c (m public.mood default 'meh');\n"
+            ),
+        },
+    )
+    run = check(root, use_db=False)
+    fails = "migration fails to apply: "
+    assert sorted((f.code, f.span.start_line + 1, f.message) for f in run.findings) == [
+        ("PGD401", 5, fails + "cannot alter type of a column used by a view or rule"),
+        (
+            "PGD401",
+            6,
+            fails + "cannot drop constraint a_pkey on table a because other objects depend on it",
+        ),
+        ("PGD401", 8, fails + 'invalid input value for enum mood: "meh"'),
+        ("PGD403", 7, "function nope() does not exist"),
+    ]
+
+
 def test_clean_project_is_silent(server_url: str) -> None:
     root = (PROJECTS / "supabase_reset").resolve()
     run = check(root, server_url)

@@ -53,8 +53,11 @@ MIGRATION_FAILS = check(
     failure: an object created twice, a constraint the data breaks, a policy
     that already exists. Migrations after the failing one are not replayed.
     Without a database, pgdrift's static model of the migrations reports
-    the failure it is sure of: a table, column, index, policy or other
-    object created when one of that name already exists.
+    the failures it is sure of, with Postgres' message: an object created
+    when one of that name already exists; a DROP or ALTER that other objects
+    forbid (a view using a column whose type changes, a foreign key using a
+    key being dropped, without CASCADE); a foreign key with no unique key to
+    reference; an enum literal that is not one of its labels.
 
     ## Why
     A migration that fails here fails in `supabase db reset` and in
@@ -307,7 +310,14 @@ _STATIC_UNKNOWN = frozenset(
         "migration-unknown-type",
         "migration-unknown-schema",
         "migration-unknown-constraint",
+        "migration-unknown-function",
+        "migration-unknown-object",
     }
+)
+#: Static failures other than unknown names and duplicates that the static
+#: model reports only where Postgres certainly fails (with its message).
+_STATIC_FAILS = frozenset(
+    {"migration-duplicate-object", "migration-invalid", "migration-invalid-reference"}
 )
 
 
@@ -655,8 +665,7 @@ def _static_findings(found: Sequence[MigrationFinding], texts: dict[str, str]) -
         elif item.code in _STATIC_UNKNOWN and not blind:
             span = _named(item.span, item.message, text) or _first_line_of(item.span, text)
             findings.append(UNKNOWN_REFERENCE.finding(item.message, span))
-        elif item.code == "migration-duplicate-object" and not blind:
-            # The one failure the static model is sure of: an object created twice.
+        elif item.code in _STATIC_FAILS and item.severity == "error" and not blind:
             message = f"migration fails to apply: {item.message}"
             findings.append(MIGRATION_FAILS.finding(message, _first_line_of(item.span, text)))
     return findings
