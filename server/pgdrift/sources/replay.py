@@ -1042,6 +1042,12 @@ class Replayer:
             k = self.find_type_key(tn.names[-2:])
             if k is not None:
                 t = self.pgtype(k)
+        if t is None and tn.names[-1].startswith("_") and not tn.sql_builtin:
+            # The array type of a user type is named after it: _mood.
+            elem = self.find_type_key((*tn.names[:-1], tn.names[-1][1:]))
+            et = self.pgtype(elem) if elem is not None else None
+            if et is not None and et.kind != "array":
+                t = et.array_of()
         if t is None:
             raise ReplayError("migration-unknown-type", f'type "{tn.text()}" does not exist')
         mods = tn.mods
