@@ -47,6 +47,62 @@ def test_syntax_error_messages_say_syntax_error_once() -> None:
     ]
 
 
+# ALTER [COLUMN] takes a ColId: no reserved or type-or-function-name keyword.
+# A case marks with "«" the token Postgres's "syntax error at or near" names.
+_ALTER_COLUMN_CASES = [
+    # A missing semicolon between two ALTER TABLEs.
+    "alter table t drop column if exists a,\nalter «table public.t drop column if exists b",
+    "alter table t drop a, alter «table t add d int",
+    "alter table t alter column «left type text",
+    "alter table t alter «left type text",
+    "alter table t alter column «constraint type text",
+    "alter table t alter column «select type text",
+    # Unreserved and column-name keywords are column names; quoted words too.
+    'alter table t alter "table" type text',
+    "alter table t alter column int type bigint, alter name drop not null",
+]
+
+
+def test_alter_column_of_a_reserved_word_fails_where_postgres_fails(
+    make_db: Callable[..., str],
+) -> None:
+    setup = 'create table t (a int, b int, "table" int, int int, name text);'
+    url = make_db(setup)
+    with psycopg.connect(url) as conn:
+        for case in _ALTER_COLUMN_CASES:
+            sql = case.replace("«", "")
+            expected = None
+            if "«" in case:
+                col = case.index("«")
+                near = re.match(r"\w+", sql[col:])
+                assert near is not None
+                line = sql.count("\n", 0, col)
+                col -= sql.rfind("\n", 0, col) + 1
+                expected = (f'syntax error at or near "{near[0]}"', line, col)
+            server = None
+            try:
+                conn.execute(sql)  # type: ignore[arg-type]
+            except psycopg.errors.SyntaxError as exc:
+                position = exc.diag.statement_position
+                assert position is not None and exc.diag.message_primary is not None
+                at = int(position) - 1
+                server = (
+                    exc.diag.message_primary,
+                    sql.count("\n", 0, at),
+                    at - (sql.rfind("\n", 0, at) + 1),
+                )
+            finally:
+                conn.rollback()
+            assert server == expected, case
+            _, findings = build_schema([("x.sql", f"{setup}\n{sql};\n")])
+            errors = [
+                (f.message, f.span.start_line - 1, f.span.start_col)
+                for f in findings
+                if f.severity == "error"
+            ]
+            assert errors == ([expected] if expected else []), case
+
+
 def test_syntax_error_in_one_file_does_not_stop_later_files() -> None:
     files = [
         ("001.sql", "create table a (id int primary key);"),

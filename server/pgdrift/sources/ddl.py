@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from pgdrift.model import fast_pickling
 from pgdrift.sources import sql_expr as E
+from pgdrift.sources.pg_builtins import builtins
 from pgdrift.sources.sql_expr import ExprParser
 from pgdrift.sources.sql_tokens import (
     EOF,
@@ -300,6 +301,32 @@ class DropFunction(Op):
     if_exists: bool = False
     cascade: bool = False
     procedure: bool = False
+
+
+@dataclass(slots=True)
+class CreateAggregate(Op):
+    """CREATE [OR REPLACE] AGGREGATE, either syntax: ``args`` are the direct
+    arguments then (``order_by``, for an ordered-set aggregate) the
+    aggregated ones, ``()`` for ``name(*)``. The settings the model does not
+    need (INITCOND, PARALLEL, moving-aggregate ones ...) are skipped."""
+
+    name: QName
+    args: tuple[FuncArg, ...]
+    sfunc: QName
+    stype: TypeName
+    finalfunc: QName | None = None
+    replace: bool = False
+    #: Number of direct arguments of an ordered-set aggregate, or None.
+    order_by: int | None = None
+    #: FINALFUNC_EXTRA was given.
+    final_extra: bool = False
+
+
+@dataclass(slots=True)
+class DropAggregate(Op):
+    items: tuple[FuncRef, ...]
+    if_exists: bool = False
+    cascade: bool = False
 
 
 @dataclass(slots=True)
@@ -952,6 +979,8 @@ class _Parser:
             return self.create_function(replace, False)
         if s.accept_word("procedure"):
             return self.create_function(replace, True)
+        if s.accept_word("aggregate"):
+            return self.create_aggregate(replace)
         if s.accept_word("trigger") or s.accept_words("constraint", "trigger"):
             return self.create_trigger(replace)
         if s.accept_word("policy"):
@@ -2007,7 +2036,18 @@ class _Parser:
             cascade = s.accept_word("cascade", "restrict") == "cascade"
             return DropColumn(name, ie, cascade)
         if s.accept_word("alter"):
-            s.accept_word("column")
+            column = bool(s.accept_word("column"))
+            # gram.y: ALTER opt_column ColId, and a ColId is no reserved or
+            # type-or-function-name keyword ("alter table t drop a, alter
+            # table u ..." misses a semicolon: a syntax error at TABLE).
+            # ALTER CONSTRAINT is a command of its own (not supported here).
+            t = s.peek()
+            if (
+                t.kind == WORD
+                and (column or t.text != "constraint")
+                and builtins().keywords.get(t.text, "U") in ("R", "T")
+            ):
+                s.fail("syntax error")
             col = s.ident()
             if s.accept_words("set", "data", "type") or s.accept_word("type"):
                 tn = self.e.type_name()
@@ -2218,6 +2258,82 @@ class _Parser:
         self.skip_rest()
         return Ignored("alter domain")
 
+    def aggregate_args(self) -> tuple[tuple[FuncArg, ...], int | None]:
+        """An aggregate's ``(args)``, ``(*)`` or ``([args] ORDER BY args)``:
+        the arguments, and the number of direct ones of an ordered-set
+        aggregate (None for a plain one)."""
+        s = self.s
+        s.expect_op("(")
+        if s.accept_op("*"):
+            s.expect_op(")")
+            return (), None
+        args: list[FuncArg] = []
+        direct: int | None = None
+        while True:
+            if direct is None and s.accept_words("order", "by"):
+                direct = len(args)
+            if s.peek().kind in (WORD, QIDENT) and s.is_word("order", k=1) and s.is_word("by", k=2):
+                args.append(FuncArg("in", "", self.e.type_name()))  # no name: "text ORDER BY"
+            else:
+                args.append(self.func_arg())
+            if s.accept_op(")"):
+                return tuple(args), direct
+            if direct is None and s.words_ahead("order", "by"):
+                continue
+            s.expect_op(",")
+
+    def create_aggregate(self, replace: bool) -> Op:
+        s = self.s
+        start = s.pos
+        try:
+            name = self.qname()
+            order_by: int | None = None
+            # The old syntax: name (BASETYPE = type, SFUNC = ..., STYPE = ...).
+            old_style = s.is_op("(") and s.peek(1).kind in (WORD, QIDENT) and s.is_op("=", k=2)
+            args: tuple[FuncArg, ...] | None = None
+            if not old_style:
+                args, order_by = self.aggregate_args()
+            sfunc: QName | None = None
+            stype: TypeName | None = None
+            finalfunc: QName | None = None
+            final_extra = False
+            s.expect_op("(")
+            while True:
+                key = s.ident().lower()
+                if s.accept_op("="):
+                    if key in ("sfunc", "finalfunc"):
+                        fn = self.qname()
+                        if key == "sfunc":
+                            sfunc = fn
+                        else:
+                            finalfunc = fn
+                    elif key in ("stype", "basetype"):
+                        tn = self.e.type_name()
+                        if key == "stype":
+                            stype = tn
+                        elif old_style:
+                            args = (FuncArg("in", "", tn),) if tn.names[-1] != "any" else ()
+                    else:
+                        depth = 0
+                        while depth or not s.is_op(",", ")"):
+                            t = s.next()
+                            if t.kind == EOF:
+                                s.fail('expected ")"')
+                            if t.kind == OP and t.text in ("(", ")"):
+                                depth += 1 if t.text == "(" else -1
+                elif key == "finalfunc_extra":
+                    final_extra = True
+                if s.accept_op(")"):
+                    break
+                s.expect_op(",")
+            if sfunc is None or stype is None or args is None or not s.at_end():
+                raise ParseError("not a modelled aggregate definition", s.peek().start)
+        except ParseError:
+            s.pos = start
+            self.skip_rest()
+            return Ignored("create aggregate")
+        return CreateAggregate(name, args, sfunc, stype, finalfunc, replace, order_by, final_extra)
+
     def func_ref(self) -> FuncRef:
         s = self.s
         name = self.qname()
@@ -2307,6 +2423,17 @@ class _Parser:
                 items.append(self.func_ref())
             cascade = s.accept_word("cascade", "restrict") == "cascade"
             return DropFunction(tuple(items), ie, cascade, kind == "procedure")
+        if kind == "aggregate":
+            ie = self.if_exists()
+            refs: list[FuncRef] = []
+            while True:
+                aname = self.qname()
+                aargs, _direct = self.aggregate_args()
+                refs.append(FuncRef(aname, tuple(a.type for a in aargs if a.mode != "out")))
+                if not s.accept_op(","):
+                    break
+            cascade = s.accept_word("cascade", "restrict") == "cascade"
+            return DropAggregate(tuple(refs), ie, cascade)
         if kind == "trigger":
             ie = self.if_exists()
             name = s.ident()

@@ -248,6 +248,12 @@ class FuncState:
     texts: tuple[tuple[str, str, str], tuple[str, str, str]] | None = None
     ndefaults: int = 0
     extension: str = ""
+    #: An aggregate (CREATE AGGREGATE): resolved like the builtin ones, not
+    #: listed among the functions (introspection lists prokind "f" only).
+    aggregate: bool = False
+    #: An aggregate's support functions the state has (its state transition
+    #: and final functions): dropping one drops it, or fails without CASCADE.
+    uses: tuple[tuple[str, str, tuple[Key, ...]], ...] = ()
 
     @property
     def identity(self) -> tuple[Key, ...]:
@@ -1784,6 +1790,12 @@ class Replayer:
             if types:
                 for fk, fs in st.functions.items():
                     if fk not in plan.functions and not _function_types(fs).isdisjoint(types):
+                        self._plan_gone(plan, ("f", *fk), f"function {fs.name}")
+            # Aggregates whose support functions go.
+            gone_fns = {(d[1], d[2], d[-1]) for d in new if d[0] == "f"}
+            if gone_fns:
+                for fk, fs in st.functions.items():
+                    if fs.uses and fk not in plan.functions and not gone_fns.isdisjoint(fs.uses):
                         self._plan_gone(plan, ("f", *fk), f"function {fs.name}")
             for tk, ts in st.types.items():
                 if tk not in plan.types and (ts.attributes or ts.expr_deps or ts.kind == "domain"):
@@ -4518,6 +4530,10 @@ class Replayer:
                     "migration-duplicate-object",
                     f'function "{name}" already exists with same argument types',
                 )
+            if existing.aggregate:
+                raise ReplayError(
+                    "migration-invalid", "cannot change routine kind", sqlstate="42809"
+                )
             fs = _replace(
                 fs,
                 comment=existing.comment,
@@ -4570,6 +4586,12 @@ class Replayer:
                 continue
             fs = self.state.functions[k]
             args = ", ".join(self.fmt_type(a.type, ()) for a in fs.args if a.mode != "out")
+            if fs.aggregate:
+                raise ReplayError(
+                    "migration-invalid",
+                    f'"{".".join(ref.name)}" is an aggregate function',
+                    sqlstate="42809",
+                )
             keys[k] = f"{'procedure' if fs.procedure else 'function'} {'.'.join(ref.name)}({args})"
         if not keys:
             return
@@ -4611,6 +4633,167 @@ class Replayer:
         if self.span is not None:
             fs = _replace(fs, altered=(*fs.altered, self.span))
         st.functions[k] = fs
+
+    def _support_function(
+        self, name: D.QName, want: Sequence[PgType]
+    ) -> tuple[FnKey | None, set[PgType]] | None:
+        """An aggregate's support function ``name`` taking ``want``: the key
+        of the state's function when that is it, and the result types it may
+        have (one when a function of exactly these arguments is found, in
+        search-path order; else those of every function of that name,
+        builtins included). None when nothing of that name exists."""
+        st = self.state
+        fname = name[-1]
+        schemas = [name[-2]] if len(name) >= 2 else [PG_CATALOG, *self.effective_path()]
+        exact = self._func_key("", "", want)[2]
+        results: set[PgType] = set()
+        for schema in schemas:
+            if schema == PG_CATALOG:
+                for p in builtins().procs.get(fname, ()):
+                    known = builtin_type(p.result) is not None
+                    t = builtin(p.result) if known else builtin("internal")
+                    plain = p.kind == "f" and not p.variadic and not p.ndefaults and known
+                    if plain and tuple((PG_CATALOG, a) for a in p.args) == exact:
+                        return None, {t}
+                    results.add(t)
+            for k in st.functions_named(schema, fname):
+                fs = st.functions[k]
+                if fs.procedure or fs.aggregate:
+                    continue
+                if k[2] == exact:
+                    return k, {fs.result}
+                results.add(fs.result)
+        return (None, results) if results else None
+
+    def op_CreateAggregate(self, op: D.CreateAggregate) -> None:
+        """An aggregate, modelled as far as views and policies calling it
+        need (a function of kind "a"). Its result is the final function's,
+        else the state type; when that is not certain (a polymorphic or
+        overloaded final function, support functions pgdrift does not know)
+        the aggregate is left out and its name may exist (``opaque``)."""
+        st = self.state
+        schema, name = self.creation_schema(op.name)
+        args = [ArgState("in", fa.name, self.resolve_type(fa.type)[0]) for fa in op.args]
+        stype = self.resolve_type(op.stype)[0]
+        uses: list[FnKey] = []
+        aggregated = args if op.order_by is None else args[op.order_by :]
+        found = self._support_function(op.sfunc, [stype, *(a.type for a in aggregated)])
+        extra = [a.type for a in args] if op.final_extra else []
+        final = (
+            self._support_function(op.finalfunc, [stype, *extra])
+            if op.finalfunc is not None
+            else None
+        )
+        result = stype
+        certain = found is not None
+        if found is not None and found[0] is not None:
+            uses.append(found[0])
+        if op.finalfunc is not None:
+            if final is None or len(final[1]) != 1:
+                certain = False
+            else:
+                result = next(iter(final[1]))
+                if final[0] is not None:
+                    uses.append(final[0])
+        poly_args = any(is_poly(a.type) for a in args)
+        if (
+            not certain
+            or (is_poly(result) and not poly_args)
+            or (result.is_builtin and result.name in ("internal", "record", "any"))
+        ):
+            sfunc_args = [stype, *(a.type for a in aggregated)]
+            missing = next(
+                (
+                    (n, want)
+                    for n, f, want in (
+                        (op.sfunc, found, sfunc_args),
+                        (op.finalfunc, final, [stype, *extra]),
+                    )
+                    if n and f is None
+                ),
+                None,
+            )
+            if missing is not None and self.knows_all("function", tuple(missing[0])):
+                text = ", ".join(self.fmt_type(t, ()) for t in missing[1])
+                raise ReplayError(
+                    "migration-unknown-function",
+                    f"function {'.'.join(missing[0])}({text}) does not exist",
+                )
+            st.opaque = True  # an aggregate of that name exists, unmodelled
+            return
+        fs = FuncState(
+            schema,
+            name,
+            tuple(args),
+            result,
+            False,
+            None,
+            "internal",
+            "immutable",
+            False,
+            0.0,
+            "",
+            span=self.span,
+            aggregate=True,
+            uses=tuple(dict.fromkeys(uses)),
+        )
+        key = self._func_key(schema, name, [a.type for a in args])
+        existing = st.functions.get(key)
+        if existing is not None:
+            if not op.replace:
+                raise ReplayError(
+                    "migration-duplicate-object",
+                    f'function "{name}" already exists with same argument types',
+                )
+            if not existing.aggregate:
+                raise ReplayError(
+                    "migration-invalid", "cannot change routine kind", sqlstate="42809"
+                )
+            if not same_type(existing.result, result):
+                raise ReplayError(
+                    "migration-invalid",
+                    "cannot change return type of existing function",
+                    sqlstate="42P13",
+                )
+            fs = _replace(
+                fs,
+                comment=existing.comment,
+                span=existing.span,
+                altered=(*existing.altered, self.span) if self.span else existing.altered,
+            )
+        st.functions[key] = fs
+        st.fn_added(key)
+
+    def op_DropAggregate(self, op: D.DropAggregate) -> None:
+        keys: dict[FnKey, str] = {}
+        for ref in op.items:
+            k = self.find_function(ref)
+            text = ".".join(ref.name)
+            if k is None:
+                if not op.if_exists and self.knows_all("function", tuple(ref.name)):
+                    args = ", ".join(
+                        self.fmt_type(self.resolve_type(tn)[0], ()) for tn in ref.args or ()
+                    )
+                    raise ReplayError(
+                        "migration-unknown-function", f"aggregate {text}({args}) does not exist"
+                    )
+                continue
+            fs = self.state.functions[k]
+            args = ", ".join(self.fmt_type(a.type, ()) for a in fs.args)
+            if not fs.aggregate:
+                raise ReplayError(
+                    "migration-invalid",
+                    f"function {text}({args}) is not an aggregate",
+                    sqlstate="42809",
+                )
+            keys[k] = f"function {text}({args})"
+        if not keys:
+            return
+        what = next(iter(keys.values())) if len(keys) == 1 else _SEVERAL
+        self.drop_dependents([("f", *k) for k in keys], op.cascade, what)
+        for k in keys:
+            del self.state.functions[k]
+            self.state.fn_removed(k)
 
     # ---------------------------------------------------------------- triggers, policies
 
@@ -4917,6 +5100,7 @@ def _signature(fs: FuncState) -> FuncSig:
         ndefaults=sum(1 for a in ins if a.default is not None),
         result=fs.result,
         retset=fs.retset,
+        kind="a" if fs.aggregate else "f",
         out_columns=tuple(outs) if len(outs) > 1 or fs.table_columns else (),
     )
     if len(_SIGNATURES) > 100_000:
@@ -5943,7 +6127,7 @@ class _Conditions:
                 "oid": ("proc", *k[:2], k[2]),
                 "proname": f.name,
                 "pronamespace": ("ns", f.schema),
-                "prokind": "p" if f.procedure else "f",
+                "prokind": "p" if f.procedure else "a" if f.aggregate else "f",
             }
             for k, f in self.st.functions.items()
         ]
@@ -6799,7 +6983,7 @@ def freeze(
     functions: list[Function] = []
     path = display._path()
     for fs in state.functions.values():
-        if fs.schema not in inc or fs.procedure:
+        if fs.schema not in inc or fs.procedure or fs.aggregate:
             continue
         if (
             fs.result.is_builtin

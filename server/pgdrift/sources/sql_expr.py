@@ -18,7 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pgdrift.model import fast_pickling
-from pgdrift.sources.sql_tokens import BITSTR, EOF, NUM, OP, PARAM, QIDENT, STR, WORD, Stream
+from pgdrift.sources.sql_tokens import (
+    BITSTR,
+    EOF,
+    NUM,
+    OP,
+    PARAM,
+    QIDENT,
+    STR,
+    WORD,
+    ParseError,
+    Stream,
+)
 from pgdrift.sources.sql_types import SERIAL_TYPES, SQL_TYPE_NAMES, TypeName
 
 # --------------------------------------------------------------------------- nodes
@@ -296,6 +307,9 @@ class Select:
     distinct_on: tuple[Node, ...] = ()
     window: tuple[tuple[str, WindowDef], ...] = ()
     values: tuple[tuple[Node, ...], ...] = ()  # a VALUES list instead of a SELECT
+    #: ``SELECT * FROM (query)`` standing for a parenthesized query with its
+    #: own WITH, ORDER BY or LIMIT (a set operation's leaf, say).
+    wrapped: bool = False
 
 
 @dataclass(slots=True)
@@ -768,9 +782,8 @@ class ExprParser:
         s = self.s
         if word == "in":
             s.expect_op("(")
-            if self._starts_query():
-                q = self.query()
-                s.expect_op(")")
+            q = self._paren_query()
+            if q is not None:
                 link = SubLink("IN", q, left, "=")
                 return BoolOp("NOT", (link,)) if negated else link
             items = [self.expr()]
@@ -890,6 +903,26 @@ class ExprParser:
         # query keyword right after the parenthesis starts a query here.
         return self.s.is_word("select", "with", "values", "table")
 
+    def _paren_query(self) -> Query | None:
+        """After an opening parenthesis: the query up to and including its
+        closing one, or None (nothing consumed) when an expression follows.
+        "((select 1) union select 2)" is a query, "((select 1) = x)" is not."""
+        s = self.s
+        if self._starts_query():
+            q = self.query()
+            s.expect_op(")")
+            return q
+        if not self._starts_query_at(0):
+            return None
+        pos = s.pos
+        try:
+            q = self.query()
+            s.expect_op(")")
+        except ParseError:
+            s.pos = pos
+            return None
+        return q
+
     def _primary(self) -> Node:
         s = self.s
         t = s.peek()
@@ -907,9 +940,8 @@ class ExprParser:
             return Param(int(t.text[1:]))
         if kind == OP and t.text == "(":
             s.next()
-            if self._starts_query():
-                q = self.query()
-                s.expect_op(")")
+            q = self._paren_query()
+            if q is not None:
                 return SubLink("EXPR", q)
             first = self.expr()
             if s.accept_op(","):
@@ -1305,6 +1337,17 @@ class ExprParser:
                 locking = s.sql[start : s.peek().start].strip()
             else:
                 break
+        if (
+            isinstance(body, Select)
+            and body.wrapped
+            and not (with_ or order or locking)
+            and limit is None
+            and offset is None
+        ):
+            # "((select 1 limit 1))": the parenthesized query itself.
+            sub = body.from_[0]
+            assert isinstance(sub, RangeSubselect)
+            return sub.query
         return Query(body, tuple(with_), recursive, order, limit, offset, locking)
 
     def _set_expr(self, min_prec: int) -> QueryBody:
@@ -1328,7 +1371,9 @@ class ExprParser:
             s.expect_op(")")
             if q.with_ or q.order_by or q.limit is not None or q.offset is not None:
                 # Keep the clauses by wrapping as a sub-select.
-                return Select((Target(ColumnRef(("*",))),), (RangeSubselect(q, None),))
+                return Select(
+                    (Target(ColumnRef(("*",))),), (RangeSubselect(q, None),), wrapped=True
+                )
             return q.body
         if s.accept_word("values"):
             rows: list[tuple[Node, ...]] = []

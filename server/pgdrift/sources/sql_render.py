@@ -511,6 +511,9 @@ class TSelect:
     values: list[list[T]]
     has_aggs: bool = False
     has_windows: bool = False
+    #: ``SELECT * FROM (query)`` standing for a set operation's parenthesized
+    #: leaf with its own WITH, ORDER BY or LIMIT (printed as that query).
+    wrapped: bool = False
 
 
 @dataclass
@@ -2549,18 +2552,22 @@ class Analyzer:
             for lt, rt in zip(left.targets, right.targets, strict=False):
                 common = select_common_type([lt.expr.type, rt.expr.type], self.casts)
                 mods = common_mods([lt.expr, rt.expr], common)
-                e = self.coerce(lt.expr, common) if not same_type(lt.expr.type, common) else lt.expr
-                rtc = (
-                    self.coerce(rt.expr, common) if not same_type(rt.expr.type, common) else rt.expr
-                )
-                lt.expr = e
-                rt.expr = rtc
+                # transformSetOperationTree: the coercions must be possible, but
+                # only literals of unknown type are coerced in the leaves (the
+                # planner adds the others): the leaves print as written.
+                for side in (lt, rt):
+                    if not same_type(side.expr.type, common):
+                        coerced = self.coerce(side.expr, common)
+                        if isinstance(side.expr, TConst) and is_unknown(side.expr.type):
+                            side.expr = coerced
                 holder = TConst(common, None, mods)
                 targets.append(TTarget(holder, lt.name, None))
             return TSetOp(b.op, b.all, left, right, targets)
         # The SELECTs of a set operation leave NULL and string literals of
         # unknown type for the operation's common type to decide.
-        return self._select(b, outer, ctes, resolve_unknowns=not in_setop)
+        sel = self._select(b, outer, ctes, resolve_unknowns=not in_setop)
+        sel.wrapped = in_setop and b.wrapped
+        return sel
 
     def _select(
         self,
@@ -3418,7 +3425,14 @@ class Printer:
         self.varprefix = True
         if q.with_:
             raise RenderError("WITH in a sub-query is not printed")
-        self.push_namespace(_rtable(q.body))
+        if isinstance(q.body, TSetOp):
+            # The leaves of a set operation are sub-queries of its range
+            # table, named "*SELECT* n" left to right.
+            taken = [n for level in self.namespaces for n in level]
+            leaves = [f"*SELECT* {i + 1}" for i in range(_count_leaves(q.body))]
+            self.namespaces.append(unique_refnames(leaves, taken))
+        else:
+            self.push_namespace(_rtable(q.body))
         try:
             self._query(q)
         finally:
@@ -3431,7 +3445,14 @@ class Printer:
             for i, (ex, desc, nulls) in enumerate(q.order_by):
                 if i:
                     self.w(", ")
-                self.expr(ex, False)
+                if isinstance(q.body, TSetOp):
+                    # get_select_query_def: force_colno for a set operation.
+                    pos = [j for j, t in enumerate(q.body.targets) if t.expr is ex]
+                    if not pos:
+                        raise RenderError("ORDER BY of a set operation must name a column")
+                    self.w(str(pos[0] + 1))
+                else:
+                    self.expr(ex, False)
                 if desc:
                     self.w(" DESC")
                 if nulls:
@@ -3446,9 +3467,58 @@ class Printer:
                 lim = lim.arg
             self.expr(lim, False)
 
+    def setop(self, b: TQueryBody) -> None:
+        """get_setop_query."""
+        if not isinstance(b, TSetOp):
+            # A leaf: a query of its own (get_query_def, with its own context).
+            saved = (self.varprefix, self.indent)
+            sub = b.from_[0].subquery if b.wrapped else None
+            if sub is not None:
+                # Parentheses around a leaf with WITH, ORDER BY or LIMIT.
+                self.w("(")
+                self.query(sub)
+                self.w(")")
+            else:
+                self.push_namespace(_rtable(b))
+                try:
+                    self.query_body(b)
+                finally:
+                    self.namespaces.pop()
+            self.varprefix, self.indent = saved
+            return
+        # Parentheses around a left set operation of another kind or ALL-ness.
+        left = b.left
+        need_paren = isinstance(left, TSetOp) and (left.op != b.op or left.all != b.all)
+        subindent = PRETTYINDENT_STD if need_paren else 0
+        if need_paren:
+            self.w("(")
+            self.keyword("", subindent, 0, 0)
+        self.setop(left)
+        if need_paren:
+            self.keyword(") ", -subindent, 0, 0)
+        elif self.indent_on:
+            self.keyword("", -subindent, 0, 0)
+        else:
+            self.w(" ")
+        self.w(f"{b.op} ")
+        if b.all:
+            self.w("ALL ")
+        # Always parentheses around a right set operation.
+        need_paren = isinstance(b.right, TSetOp)
+        subindent = PRETTYINDENT_STD if need_paren else 0
+        if need_paren:
+            self.w("(")
+        self.keyword("", subindent, 0, 0)
+        self.setop(b.right)
+        if self.indent_on:
+            self.indent -= subindent
+        if need_paren:
+            self.keyword(")", 0, 0, 0)
+
     def query_body(self, b: TQueryBody) -> None:
         if isinstance(b, TSetOp):
-            raise RenderError("set operations in a sub-query are not printed")
+            self.setop(b)
+            return
         if self.indent_on:
             self.indent += PRETTYINDENT_STD
             self.w(" ")
@@ -3566,6 +3636,12 @@ class Printer:
             self.w(" " + quote_ident(name))
         if print_cols:
             self.w("(" + ", ".join(quote_ident(c) for c in columns) + ")")
+
+
+def _count_leaves(b: TQueryBody) -> int:
+    if isinstance(b, TSetOp):
+        return _count_leaves(b.left) + _count_leaves(b.right)
+    return 1
 
 
 def _rtable(b: TQueryBody) -> list[RangeEntry]:
