@@ -4593,13 +4593,7 @@ class Replayer:
                     sqlstate="42809",
                 )
             keys[k] = f"{'procedure' if fs.procedure else 'function'} {'.'.join(ref.name)}({args})"
-        if not keys:
-            return
-        what = next(iter(keys.values())) if len(keys) == 1 else _SEVERAL
-        self.drop_dependents([("f", *k) for k in keys], op.cascade, what)
-        for k in keys:
-            del self.state.functions[k]
-            self.state.fn_removed(k)
+        self._drop_routines(keys, op.cascade)
 
     def op_AlterFunction(self, op: D.AlterFunction) -> None:
         st = self.state
@@ -4764,6 +4758,17 @@ class Replayer:
         st.functions[key] = fs
         st.fn_added(key)
 
+    def _drop_routines(self, keys: dict[FnKey, str], cascade: bool) -> None:
+        """Drop the functions or aggregates ``keys`` names (each as Postgres'
+        messages name it), and what depends on them."""
+        if not keys:
+            return
+        what = next(iter(keys.values())) if len(keys) == 1 else _SEVERAL
+        self.drop_dependents([("f", *k) for k in keys], cascade, what)
+        for k in keys:
+            del self.state.functions[k]
+            self.state.fn_removed(k)
+
     def op_DropAggregate(self, op: D.DropAggregate) -> None:
         keys: dict[FnKey, str] = {}
         for ref in op.items:
@@ -4787,13 +4792,7 @@ class Replayer:
                     sqlstate="42809",
                 )
             keys[k] = f"function {text}({args})"
-        if not keys:
-            return
-        what = next(iter(keys.values())) if len(keys) == 1 else _SEVERAL
-        self.drop_dependents([("f", *k) for k in keys], op.cascade, what)
-        for k in keys:
-            del self.state.functions[k]
-            self.state.fn_removed(k)
+        self._drop_routines(keys, op.cascade)
 
     # ---------------------------------------------------------------- triggers, policies
 
