@@ -396,6 +396,31 @@ def test_a_foreign_key_needs_a_unique_key_on_what_it_references() -> None:
     assert [r.name for r in schema.relations if r.name.startswith(("ok", "bad"))] == ["ok1", "ok2"]
 
 
+def test_what_pgdrift_cannot_model_makes_no_errors_later() -> None:
+    # A view over a user operator (not modelled) is reported and missing
+    # from the model; statements naming it later are skipped with a warning,
+    # not errors (the server made it). Temporary objects are not the schema's.
+    sql = (
+        "create table t (id int);\n"
+        "create function my_eq(a int, b int) returns boolean language sql as $$ select a = b $$;\n"
+        "create operator === (leftarg = int, rightarg = int, procedure = my_eq);\n"
+        "create view v as select id from t where id === 1;\n"
+        "comment on view v is 'x';\n"
+        "alter view v rename to w;\n"
+        "drop view w;\n"
+        "create function pg_temp.tmp() returns int language sql as $$ select 1 $$;\n"
+    )
+    _schema, findings = build_schema([("x.sql", sql)])
+    assert [f for f in findings if f.severity == "error"] == []
+    assert [(f.span.start_line, f.code, f.severity) for f in findings] == [
+        (3, "migration-unresolved", "warning"),
+        (4, "migration-unresolved", "warning"),
+        (5, "migration-unresolved", "warning"),
+        (6, "migration-unresolved", "warning"),
+        (7, "migration-skipped", "info"),
+    ]
+
+
 def test_a_check_naming_a_later_column_goes_with_that_column() -> None:
     # The check is analyzed once the table's columns are all known: it
     # depends on b, and dropping b drops it (the name is free again).

@@ -955,6 +955,14 @@ class Replayer:
     def creation_schema(self, name: D.QName) -> tuple[str, str]:
         if len(name) >= 2:
             schema = name[-2]
+            if schema == "pg_temp" or schema.startswith("pg_temp_"):
+                # The session's temporary schema: what goes there is gone when
+                # the migration's session ends.
+                raise ReplayError(
+                    "migration-skipped",
+                    f"{name[-1]} is temporary (in {schema}): not part of the schema",
+                    "info",
+                )
             if schema not in self.state.schemas:
                 raise ReplayError("migration-unknown-schema", f'schema "{schema}" does not exist')
             return schema, name[-1]
@@ -978,10 +986,39 @@ class Replayer:
         if k is None:
             if missing_ok:
                 return None
-            raise ReplayError(
-                "migration-unknown-relation", f'relation "{".".join(name)}" does not exist'
-            )
+            raise self.no_relation(name, f'relation "{".".join(name)}" does not exist')
         return self.state.relations[k]
+
+    def _follow_vague(self, op: D.AlterTable) -> None:
+        """A rename or move of a view pgdrift could not model: its new name
+        is one too."""
+        schema = op.name[-2] if len(op.name) >= 2 else None
+        name = op.name[-1]
+        for a in op.actions:
+            if isinstance(a, D.RenameRelation):
+                name = a.new
+            elif isinstance(a, D.SetSchema):
+                schema = a.schema
+        path = self.effective_path()
+        schema = schema or next((s for s in path if (s, op.name[-1]) in self.state.vague), None)
+        if schema is not None:
+            self.state.vague = self.state.vague | {(schema, name)}
+
+    def no_relation(self, name: D.QName, message: str) -> ReplayError:
+        """The error for a relation ``name`` that is not in the state: not
+        a definite one when it may be a view pgdrift failed to model (it was
+        reported then), since the server made it."""
+        st = self.state
+        if st.vague:
+            schemas = [name[-2]] if len(name) >= 2 else self.effective_path()
+            if any((s, name[-1]) in st.vague for s in schemas):
+                return ReplayError(
+                    "migration-unresolved",
+                    f"{message} in pgdrift's model: it is a view pgdrift could not model;"
+                    " the statement is skipped",
+                    "warning",
+                )
+        return ReplayError("migration-unknown-relation", message)
 
     def find_type_key(self, name: D.QName) -> Key | None:
         if len(name) >= 2:
@@ -2061,10 +2098,7 @@ class Replayer:
                 k = self.find_relation_key(name)
                 if k is None:
                     if not op.if_exists:
-                        raise ReplayError(
-                            "migration-unknown-relation",
-                            f'{op.kind} "{".".join(name)}" does not exist',
-                        )
+                        raise self.no_relation(name, f'{op.kind} "{".".join(name)}" does not exist')
                     continue
                 self.drop_relation(k)
             elif op.kind in ("type", "domain"):
@@ -3144,9 +3178,10 @@ class Replayer:
                 return
             if op.if_exists:
                 return
-            raise ReplayError(
-                "migration-unknown-relation", f'relation "{".".join(op.name)}" does not exist'
-            )
+            error = self.no_relation(op.name, f'relation "{".".join(op.name)}" does not exist')
+            if error.code == "migration-unresolved":
+                self._follow_vague(op)
+            raise error
         retyped = {a.name for a in op.actions if isinstance(a, D.AlterColumnType)}
         # A statement that changes column types fails as a whole, after its
         # other actions (rare DDL: a snapshot of the state).
