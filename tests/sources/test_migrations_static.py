@@ -421,6 +421,26 @@ def test_what_pgdrift_cannot_model_makes_no_errors_later() -> None:
     ]
 
 
+def test_create_index_concurrently_fails_in_a_file_of_several_statements() -> None:
+    # A migration file is sent as one query: with more than one statement
+    # the server runs them in a transaction block, where CONCURRENTLY fails.
+    files = [
+        ("1.sql", "create table t (a int, b int);"),
+        ("2.sql", "create index concurrently t_a on t (a);"),
+        ("3.sql", "create index concurrently t_b on t (b);\ncomment on table t is 'x';"),
+    ]
+    schema, findings = build_schema(files)
+    assert [(f.span.path, f.code, f.message) for f in findings] == [
+        (
+            "3.sql",
+            "migration-invalid",
+            "CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
+        )
+    ]
+    t = schema.relation("public", "t")
+    assert t is not None and t.comment == "x"
+
+
 def test_a_check_naming_a_later_column_goes_with_that_column() -> None:
     # The check is analyzed once the table's columns are all known: it
     # depends on b, and dropping b drops it (the name is free again).

@@ -251,6 +251,7 @@ class CreateIndex(Op):
     #: The first key column (1-based) that does not sort the default way
     #: (DESC, NULLS FIRST, an operator class); 0 when they all do.
     odd_sort: int = 0
+    concurrently: bool = False
 
 
 @dataclass(slots=True)
@@ -1355,7 +1356,7 @@ class _Parser:
         s = self.s
         unique = bool(s.accept_word("unique"))
         s.expect_word("index")
-        s.accept_word("concurrently")
+        concurrently = bool(s.accept_word("concurrently"))
         ine = self.if_not_exists()
         name = None
         if not s.is_word("on"):
@@ -1368,7 +1369,7 @@ class _Parser:
             method = s.ident()
         if not s.is_op("("):
             self.skip_rest()
-            return CreateIndex(name, table, unique, ine, method=method)
+            return CreateIndex(name, table, unique, ine, method=method, concurrently=concurrently)
         columns: list[str] = []
         colnames: list[str] = []
         odd_sort = 0
@@ -1399,6 +1400,7 @@ class _Parser:
             method,
             partial,
             odd_sort,
+            concurrently,
         )
 
     def _paren_items(self) -> list[tuple[int, int]]:

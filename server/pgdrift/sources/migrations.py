@@ -54,7 +54,7 @@ __all__ = [
 Severity = Literal["error", "warning", "info"]
 
 #: Bump when the parsed form changes: old cache entries are then ignored.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 def _cache_tag() -> tuple[int, str]:
@@ -117,6 +117,9 @@ class ParsedFile:
     ops: tuple[tuple[D.Op, Loc], ...]
     #: (code, message, location, severity)
     problems: tuple[tuple[str, str, Loc, str], ...] = ()
+    #: How many statements the file holds (more than one: the server runs
+    #: them in one implicit transaction).
+    statements: int = 0
 
 
 # --------------------------------------------------------------------------- parsing
@@ -217,7 +220,8 @@ def parse_file(text: str) -> ParsedFile:
         if isinstance(op, D.Ignored) and op.what not in NAMING_IGNORED:
             continue
         ops.append((op, _loc(p)))
-    return ParsedFile(tuple(ops), tuple(problems))
+    statements = sum(1 for p in pieces if p.kind == "statement")
+    return ParsedFile(tuple(ops), tuple(problems), statements)
 
 
 def _parse_chunk(items: list[tuple[str, str]]) -> bytes:
@@ -756,7 +760,7 @@ class MigrationIndex:
             MigrationFinding(code, message, Span(path, *loc), _severity(severity))
             for code, message, loc, severity in entry.parsed.problems
         ]
-        replayer.start_file(op for op, _ in entry.parsed.ops)
+        replayer.start_file((op for op, _ in entry.parsed.ops), entry.parsed.statements)
         replayer.issues = []
         for op, loc in entry.parsed.ops:
             replayer.apply(op, Span(path, *loc))

@@ -897,6 +897,9 @@ class Replayer:
         self._column_infos: dict[
             tuple[str, str, bool], tuple[tuple[ColState, ...], tuple[ColumnInfo, ...]]
         ] = {}
+        #: Whether the file being replayed runs its statements in a
+        #: transaction block (it holds more than one).
+        self._in_block = False
         #: Check constraints of the CREATE TABLE being replayed, analyzed at
         #: its end (see _analyze_deferred_checks); None outside one.
         self._deferred_checks: list[tuple[Key, str, E.Node]] | None = None
@@ -912,11 +915,13 @@ class Replayer:
 
     # ---------------------------------------------------------------- session
 
-    def start_file(self, ops: Iterable[D.Op] = ()) -> None:
+    def start_file(self, ops: Iterable[D.Op] = (), statements: int = 0) -> None:
         """Each migration file runs in a fresh session, sent whole with the
         simple query protocol: its statements form one implicit transaction
         until a COMMIT or ROLLBACK, and a BEGIN makes that block explicit (so
-        a later ROLLBACK undoes the statements before the BEGIN as well)."""
+        a later ROLLBACK undoes the statements before the BEGIN as well).
+        ``statements``: how many the file holds (one runs on its own)."""
+        self._in_block = statements > 1
         self.path = self.options.search_path
         self._savepoints.clear()
         self._end_transaction()
@@ -3038,6 +3043,14 @@ class Replayer:
             self.state.set_index((rel.schema, name), key)
 
     def op_CreateIndex(self, op: D.CreateIndex) -> None:
+        if op.concurrently and self._in_block:
+            # A migration file is one simple query: more than one statement
+            # makes it a transaction block (as supabase db push runs it too).
+            raise ReplayError(
+                "migration-invalid",
+                "CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
+                sqlstate="25001",
+            )
         rel = self.relation(op.table)
         assert rel is not None
         for c in op.columns:
