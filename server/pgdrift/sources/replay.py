@@ -4582,14 +4582,7 @@ class Replayer:
                 raise ReplayError(
                     "migration-invalid", "cannot change routine kind", sqlstate="42809"
                 )
-            fs = _replace(
-                fs,
-                comment=existing.comment,
-                span=existing.span,
-                altered=(*existing.altered, self.span) if self.span else existing.altered,
-            )
-        st.functions[key] = fs
-        st.fn_added(key)
+        self._store_routine(key, fs, existing)
 
     def _render_arg_default(self, expr: E.Node, t: PgType, mods: tuple[str, ...]) -> str:
         a = self.analyzer()
@@ -4797,14 +4790,20 @@ class Replayer:
                     "cannot change return type of existing function",
                     sqlstate="42P13",
                 )
+        self._store_routine(key, fs, existing)
+
+    def _store_routine(self, key: FnKey, fs: FuncState, replaced: FuncState | None) -> None:
+        """Add a function or aggregate; OR REPLACE keeps the one it replaces'
+        comment and first span, and counts as an alteration of it."""
+        if replaced is not None:
             fs = _replace(
                 fs,
-                comment=existing.comment,
-                span=existing.span,
-                altered=(*existing.altered, self.span) if self.span else existing.altered,
+                comment=replaced.comment,
+                span=replaced.span,
+                altered=(*replaced.altered, self.span) if self.span else replaced.altered,
             )
-        st.functions[key] = fs
-        st.fn_added(key)
+        self.state.functions[key] = fs
+        self.state.fn_added(key)
 
     def _drop_routines(self, keys: dict[FnKey, str], cascade: bool) -> None:
         """Drop the functions or aggregates ``keys`` names (each as Postgres'
