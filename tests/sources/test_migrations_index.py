@@ -8,14 +8,17 @@ import pickle
 from pathlib import Path
 
 import pytest
+from fidelity import SETS, load
 
 from pgdrift.sources.forked import wait_writers
 from pgdrift.sources.migrations import (
     CACHE_VERSION,
+    SUPABASE_SEARCH_PATH,
     MigrationIndex,
     ParseCache,
     build_schema,
     content_hash,
+    supabase_prelude,
 )
 
 
@@ -247,3 +250,72 @@ def test_a_relation_is_frozen_again_when_its_column_type_gets_hidden() -> None:
     schema, _ = index.update(files)
     assert index.last_replayed < 50
     assert schema.relation("public", "t").columns[0].type_display == "x.mood"  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- reused analyses
+
+
+def _repeated(n: int, function: str = "select 1") -> list[tuple[str, str]]:
+    """``n`` tables with the same default and policy texts, over a function
+    the first file defines."""
+    files = [("000.sql", f"create function f() returns integer language sql as '{function}';")]
+    for i in range(1, n + 1):
+        files.append(
+            (
+                f"{i:03d}.sql",
+                f"create table t{i} (id int primary key, owner text, n bigint default f());\n"
+                f"alter table t{i} enable row level security;\n"
+                f"create policy own on t{i} using (owner = current_user and n > f());",
+            )
+        )
+    return files
+
+
+def test_repeated_expressions_are_analyzed_once_while_their_names_hold() -> None:
+    files = _repeated(30)
+    index = MigrationIndex()
+    schema, findings = index.update(files)
+    # One default and one policy per table; each analyzed for the first table only.
+    assert index.last_reused == 2 * 29
+    plain = MigrationIndex(reuse_analyses=False).update(files)
+    assert (schema, findings) == plain
+    t7 = schema.relation("public", "t7")
+    assert t7 is not None and t7.policies[0].using == "((owner = CURRENT_USER) AND (n > f()))"
+
+    # A later update replays from an early edit: every analysis is reused.
+    edited = list(files)
+    edited[1] = (files[1][0], files[1][1] + "\ncomment on table t1 is 'x';")
+    index.update(edited)
+    assert index.last_replayed == len(files) and index.last_reused == 2 * 30
+
+
+def test_a_reused_analysis_is_redone_when_a_name_it_used_changes() -> None:
+    index = MigrationIndex()
+    index.update(_repeated(10))
+    # f() now returns numeric: the comparison casts the column (Postgres 15
+    # prints this policy so).
+    edited = [
+        ("000.sql", "create function f() returns numeric language sql as 'select 1';"),
+        *_repeated(10)[1:],
+    ]
+    schema, findings = index.update(edited)
+    assert index.last_reused == 2 * 9  # each redone for t1 once, then reused
+    assert (schema, findings) == MigrationIndex(reuse_analyses=False).update(edited)
+    t3 = schema.relation("public", "t3")
+    assert t3 is not None
+    assert t3.columns[2].default == "f()"
+    assert t3.policies[0].using == "((owner = CURRENT_USER) AND ((n)::numeric > f()))"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SETS.iterdir() if p.is_dir()))
+def test_reusing_analyses_changes_nothing_in_a_fixture_set(name: str) -> None:
+    fx = load(name)
+    files = [(f.display, f.path.read_text()) for f in fx.files]
+    options = {
+        "schemas": tuple(fx.schemas),
+        "search_path": SUPABASE_SEARCH_PATH if fx.supabase else ("public",),
+        "display_path": SUPABASE_SEARCH_PATH if fx.supabase else ("public",),
+        "prelude": supabase_prelude() if fx.supabase else "",
+    }
+    reusing = MigrationIndex(**options)  # type: ignore[arg-type]
+    assert reusing.update(files) == MigrationIndex(**options, reuse_analyses=False).update(files)  # type: ignore[arg-type]

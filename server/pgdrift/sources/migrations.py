@@ -35,6 +35,7 @@ from typing import Literal
 
 from pgdrift.model import Schema, Span, fast_pickling
 from pgdrift.sources import ddl as D
+from pgdrift.sources.expr_memo import ExprMemo
 from pgdrift.sources.forked import ForkedMap, can_fork, wait_writers, write_behind
 from pgdrift.sources.replay import NAMING_IGNORED, FreezeCache, Options, RelState, Replayer, State
 from pgdrift.sources.sql_split import Piece, split
@@ -508,6 +509,9 @@ class MigrationIndex:
     parallel_threshold: int = 200
     #: Also cache (and load) the whole result, keyed by every file's hash.
     cache_results: bool = True
+    #: Reuse the analyses of repeated stored expressions (defaults, checks,
+    #: policies) while what they read is unchanged (sources/expr_memo.py).
+    reuse_analyses: bool = True
     _files: list[_FileEntry] = field(default_factory=list)
     #: Snapshot of the state before file i, for i in the keys.
     _checkpoints: dict[int, State] = field(default_factory=dict)
@@ -516,6 +520,9 @@ class MigrationIndex:
     _schema: Schema | None = None
     _findings: list[MigrationFinding] = field(default_factory=list)
     _frozen: FreezeCache = field(default_factory=dict)
+    #: Analyses of stored expressions, reused across statements and updates.
+    #: (Kept for the options they were made with.)
+    _memo: tuple[Options, ExprMemo] | None = None
     #: False when the schema came from the result cache (no replay state yet).
     _replayed: bool = False
     #: The parse pack of the running update, until _write_caches writes it.
@@ -523,6 +530,8 @@ class MigrationIndex:
     #: How many files the last update parsed and replayed (for tests/benchmarks).
     last_parsed: int = 0
     last_replayed: int = 0
+    #: How many expression analyses the last update reused.
+    last_reused: int = 0
 
     @property
     def options(self) -> Options:
@@ -657,6 +666,8 @@ class MigrationIndex:
     def _update(self, files: Sequence[tuple[str, str]]) -> tuple[Schema, list[MigrationFinding]]:
         self.last_parsed = 0
         self.last_replayed = 0
+        self.last_reused = 0
+        reused = 0
         first_changed = None
         new_entries: list[_FileEntry] = []
         for i, (path, text) in enumerate(files):
@@ -691,6 +702,11 @@ class MigrationIndex:
                 else self._base_state().copy()
             )
             replayer = Replayer(state, self.options)
+            if self.reuse_analyses:
+                if self._memo is None or self._memo[0] != self.options:
+                    self._memo = (self.options, ExprMemo())
+                replayer.memo = self._memo[1]
+                reused = replayer.memo.hits
             prefreeze.replayer = replayer
             for i, entry in enumerate(parsed, resume):
                 if _checkpoint_at(i, len(self._files)):
@@ -699,6 +715,8 @@ class MigrationIndex:
                 self.last_replayed += 1
         self._schema = replayer.freeze(self._frozen)
         self._replayed = True
+        if replayer.memo is not None:
+            self.last_reused = replayer.memo.hits - reused
         findings = [f for group in self._issues for f in group]
         findings.extend(_duplicate_versions([e.path for e in self._files]))
         self._findings = findings

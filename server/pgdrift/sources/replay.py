@@ -45,6 +45,7 @@ from pgdrift.model import (
 )
 from pgdrift.sources import ddl as D
 from pgdrift.sources import sql_expr as E
+from pgdrift.sources.expr_memo import Entry, ExprMemo, move_deps, recording
 from pgdrift.sources.pg_builtins import (
     LATER_NAMES,
     builtins,
@@ -55,6 +56,7 @@ from pgdrift.sources.pg_builtins import (
 from pgdrift.sources.sql_render import (
     NO_DEPS,
     Analyzer,
+    Catalog,
     ColumnInfo,
     Dep,
     FuncSig,
@@ -879,6 +881,11 @@ class _RelScope(Scope):
     def entries(self, value: list[RangeEntry]) -> None:
         self._entries = value
 
+    @property
+    def read(self) -> bool:
+        """Whether the analysis looked at the relation's columns."""
+        return self._entries is not None
+
 
 class Replayer:
     """Applies ops to a :class:`State` with a session (search_path, transactions)."""
@@ -893,6 +900,13 @@ class Replayer:
         self._block: State | None = None
         self._savepoints: list[tuple[str, State]] = []
         self._display = _DisplayCatalog(self)
+        #: Analyses of stored expressions kept across statements (and, given
+        #: by the index, across updates): see _analyzed.
+        self.memo: ExprMemo | None = None
+        self._signatures: dict[Key, tuple[tuple[ColState, ...], int]] = {}
+        #: id(column) -> (the column, its signature): the column is kept, so
+        #: that its id is not reused while the entry exists.
+        self._column_signatures: dict[int, tuple[ColState, int]] = {}
         #: (schema, name, with_not_null) -> (columns, their infos): see column_infos.
         self._column_infos: dict[
             tuple[str, str, bool], tuple[tuple[ColState, ...], tuple[ColumnInfo, ...]]
@@ -1281,19 +1295,6 @@ class Replayer:
         self._column_infos[ck] = (rel.columns, infos)
         return infos
 
-    def render_default(
-        self, expr: E.Node, t: PgType, mods: tuple[str, ...], rel: RelState | None
-    ) -> str | None:
-        """A column default as pg_get_expr prints it; None for DEFAULT NULL."""
-        return self.analyze_default(expr, t, mods, rel)[0]
-
-    def analyze_default(
-        self, expr: E.Node, t: PgType, mods: tuple[str, ...], rel: RelState | None
-    ) -> tuple[str | None, frozenset[Key], frozenset[Key]]:
-        """:meth:`render_default`, and the user types and the relations
-        (sequences) the expression uses."""
-        return self.analyze_default_deps(expr, t, mods, rel)[:3]
-
     def analyze_default_deps(
         self,
         expr: E.Node,
@@ -1303,24 +1304,13 @@ class Replayer:
         *,
         generated: bool = False,
     ) -> tuple[str | None, frozenset[Key], frozenset[Key], frozenset[Dep]]:
-        """:meth:`analyze_default`, and the functions and columns the
-        expression uses (``ColState.default_deps``). ``generated``: a
-        generation expression, which may read columns (a default may not)."""
+        """A column default (or, with ``generated``, a generation expression,
+        which may read columns) as pg_get_expr prints it, None for DEFAULT
+        NULL; and what it uses: the user types, the relations (sequences:
+        regclass literals, as a default has no FROM items) and the functions
+        and columns (``ColState.default_deps``)."""
         try:
-            a = self.analyzer()
-            scope = self.rel_scope(rel) if rel is not None else None
-            typed = a.expr(expr, scope)
-            typed = a.coerce(typed, t, mods, "a")
-            if _is_null_const(typed):
-                return None, frozenset(), frozenset(), NO_DEPS
-            # One walk over the tree for all three (a default has no FROM
-            # items or sub-queries: its "r" dependencies are regclass literals).
-            found = dependencies(typed)
-            types = frozenset(d[1:3] for d in found if d[0] == "t")
-            rels = frozenset(d[1:3] for d in found if d[0] == "r")
-            self.state.regclass_named.update(dict.fromkeys(rels))
-            deps = frozenset(d for d in found if d[0] in ("f", "c"))
-            return self.printer().render(typed), types, rels, deps
+            text, found = self._analyzed("default", expr, rel, t, mods)
         except RenderError as exc:
             if not generated and isinstance(exc, Undefined) and exc.sqlstate == "42703":
                 # Postgres refuses any column reference in a default first.
@@ -1330,6 +1320,102 @@ class Replayer:
                     sqlstate="0A000",
                 ) from None
             return self._as_written(expr, exc), frozenset(), frozenset(), NO_DEPS
+        if text is None:
+            return None, frozenset(), frozenset(), NO_DEPS
+        types = frozenset(d[1:3] for d in found if d[0] == "t")
+        rels = frozenset(d[1:3] for d in found if d[0] == "r")
+        self.state.regclass_named.update(dict.fromkeys(rels))
+        deps = frozenset(d for d in found if d[0] in ("f", "c"))
+        return text, types, rels, deps
+
+    def _analyzed(
+        self,
+        kind: str,
+        expr: E.Node,
+        rel: RelState | None,
+        t: PgType | None = None,
+        mods: tuple[str, ...] = (),
+        domain_type: PgType | None = None,
+    ) -> tuple[str | None, frozenset[Dep]]:
+        """A stored expression of ``rel`` analyzed, printed as pg_get_expr
+        prints it, and what it depends on (as pg_depend records it).
+        ``kind``: "default" (coerced to ``t`` with ``mods`` as an assignment;
+        None for DEFAULT NULL), "bool" (a check or a policy, coerced to
+        boolean; ``domain_type`` is VALUE's) or "deps" (what it depends on,
+        not printed: None). Raises RenderError.
+
+        Results are kept in :attr:`memo` (see :mod:`.expr_memo`): most
+        expressions of a project are analyzed many times over."""
+        memo = self.memo
+        scope = self.rel_scope(rel) if rel is not None else None
+        if memo is None or not isinstance(expr, E.Src):
+            return self._analyze(kind, expr, scope, t, mods, domain_type)[:2]
+        base = (kind, expr.text, t, mods, domain_type)
+        where = None if rel is None else (lambda: (self._signature(rel), rel.kind, rel.key))
+        entry = memo.find(base, expr.text, where, lambda: (_ResolveCatalog(self), self._display))
+        if entry is not None:
+            if entry.owner is None or rel is None:
+                return entry.text, entry.deps
+            return entry.text, move_deps(entry.deps, entry.owner, rel.key)
+        issues = len(self.issues)
+        resolve, resolve_log = recording(_ResolveCatalog(self))
+        display, display_log = recording(self._display)
+        text, deps, clean = self._analyze(kind, expr, scope, t, mods, domain_type, resolve, display)
+        if clean and len(self.issues) == issues:
+            looked = isinstance(scope, _RelScope) and scope.read
+            owner = rel.key if looked and rel is not None else None
+            memo.keep(
+                base, expr.text, where, looked, Entry(text, deps, owner, (resolve_log, display_log))
+            )
+        return text, deps
+
+    def _analyze(
+        self,
+        kind: str,
+        expr: E.Node,
+        scope: Scope | None,
+        t: PgType | None,
+        mods: tuple[str, ...],
+        domain_type: PgType | None,
+        resolve: Catalog | None = None,
+        display: Catalog | None = None,
+    ) -> tuple[str | None, frozenset[Dep], bool]:
+        """:meth:`_analyzed` done, with these catalogs; and whether the
+        analysis printed only what it models (no notes)."""
+        a = Analyzer(resolve or _ResolveCatalog(self), domain_type=domain_type)
+        typed = a.expr(expr, scope)
+        if kind == "deps":
+            return None, dependencies(typed), not a.notes
+        if kind == "bool":
+            typed = a.coerce(typed, builtin("bool"))
+        else:
+            assert t is not None
+            typed = a.coerce(typed, t, mods, "a")
+            if _is_null_const(typed):
+                return None, NO_DEPS, not a.notes
+        text = Printer(display or self._display).render(typed)
+        return text, dependencies(typed), not a.notes
+
+    def _signature(self, rel: RelState) -> int:
+        """The names and types of ``rel``'s columns, as a small number (one
+        per column, shared by the states that keep a column unchanged)."""
+        memo = self.memo
+        assert memo is not None
+        hit = self._signatures.get(rel.key)
+        if hit is not None and hit[0] is rel.columns:
+            return hit[1]
+        of_column = self._column_signatures
+        if len(of_column) > 200_000:
+            of_column.clear()
+        sigs = []
+        for c in rel.columns:
+            got = of_column.get(id(c))
+            if got is None or got[0] is not c:
+                got = of_column[id(c)] = (c, memo.signature((c.name, c.type, c.mods)))
+            sigs.append(got[1])
+        sig = memo.signature(tuple(sigs))
+        self._signatures[rel.key] = (rel.columns, sig)
+        return sig
 
     def _with_default(
         self, col: ColState, expr: E.Node, rel: RelState | None, *, generated: bool = False
@@ -1351,26 +1437,14 @@ class Replayer:
     def analyze_bool(
         self, expr: E.Node, rel: RelState | None, domain_type: PgType | None = None
     ) -> tuple[str, frozenset[Dep]]:
-        """:meth:`render_bool`, and what the expression depends on (none
-        when it is kept as written)."""
+        """A check or a policy expression as pg_get_expr prints it, and what
+        it depends on (none when it is kept as written)."""
         try:
-            a = self.analyzer(domain_type)
-            scope = self.rel_scope(rel) if rel is not None else None
-            typed = a.coerce(a.expr(expr, scope), builtin("bool"))
-            return self.printer().render(typed), dependencies(typed)
+            text, deps = self._analyzed("bool", expr, rel, domain_type=domain_type)
         except RenderError as exc:
             return self._as_written(expr, exc), NO_DEPS
-
-    def render_bool(
-        self, expr: E.Node, rel: RelState | None, domain_type: PgType | None = None
-    ) -> str:
-        try:
-            a = self.analyzer(domain_type)
-            scope = self.rel_scope(rel) if rel is not None else None
-            typed = a.coerce(a.expr(expr, scope), builtin("bool"))
-            return self.printer().render(typed)
-        except RenderError as exc:
-            return self._as_written(expr, exc)
+        assert text is not None
+        return text, deps
 
     def _as_written(self, expr: E.Node, exc: RenderError) -> str:
         """The expression's own text when it cannot be resolved statically:
@@ -2896,7 +2970,7 @@ class Replayer:
         """What an expression on ``rel`` (a check constraint) depends on;
         nothing when pgdrift cannot analyze it. Fails when Postgres would."""
         try:
-            return dependencies(self.analyzer().expr(expr, self.rel_scope(rel)))
+            return self._analyzed("deps", expr, rel)[1]
         except Undefined as exc:
             raise _failure(exc) from None
         except RenderError:
