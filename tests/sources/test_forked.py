@@ -8,6 +8,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,33 @@ def test_a_worker_that_dies_loses_only_the_task_it_held() -> None:
     assert [pickle.loads(r) for i, r in enumerate(results) if i != 7 and r is not None] == [
         i * i for i in range(40) if i != 7
     ]
+
+
+def test_a_stolen_task_is_computed_by_the_caller_alone() -> None:
+    parent = os.getpid()
+
+    def slow_in_workers(n: int) -> bytes:
+        if os.getpid() != parent:
+            time.sleep(0.02)  # the workers lag, so the queue still holds tasks
+        return pickle.dumps((n, os.getpid()))
+
+    tasks = list(range(30))
+    stolen: list[int] = []
+    with ForkedMap(slow_in_workers, tasks, 2) as pool:
+        while (i := pool.steal()) is not None:
+            stolen.append(i)
+        assert pool.steal() is None  # and it stays so
+        from_workers = {}
+        for i in tasks:
+            if i not in stolen:
+                data = pool.result(i)
+                assert data is not None
+                from_workers[i] = pickle.loads(data)
+    assert stolen, "the caller found no task left to take"
+    assert stolen == sorted(stolen)  # handed out in order
+    # Every task went to exactly one side, and no worker ran a stolen one.
+    assert sorted(stolen + list(from_workers)) == tasks
+    assert all(n == i and pid != parent for i, (n, pid) in from_workers.items())
 
 
 def test_an_exception_in_a_worker_costs_its_task() -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
 from fidelity import SETS, load
 
+from pgdrift.sources import migrations
 from pgdrift.sources.forked import wait_writers
 from pgdrift.sources.migrations import (
     CACHE_VERSION,
@@ -172,6 +174,33 @@ def test_parsing_in_worker_processes_matches_parsing_here(tmp_path: Path) -> Non
     assert workers.last_parsed == len(files)
     # The workers' replies became the cache pack: a restart parses nothing.
     again = MigrationIndex(cache=ParseCache(tmp_path / "workers"), cache_results=False)
+    assert again.update(files) == build_schema(files)
+    assert again.last_parsed == 0
+
+
+def test_chunks_parsed_here_while_workers_lag_are_cached_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rather than wait for a worker, the replay parses the next chunk no
+    # worker has taken; those files go into the pack like the workers' own.
+    parent = os.getpid()
+    parsed_here: list[str] = []
+    plain_parse = migrations.parse_file
+
+    def parse(text: str) -> migrations.ParsedFile:
+        if os.getpid() == parent:
+            parsed_here.append(text)
+        else:
+            time.sleep(0.002)
+        return plain_parse(text)
+
+    monkeypatch.setattr(migrations, "parse_file", parse)
+    files = project(120)
+    index = MigrationIndex(cache=ParseCache(tmp_path), parallel_threshold=1)
+    schema = index.update(files)
+    assert parsed_here
+    assert schema == build_schema(files)
+    again = MigrationIndex(cache=ParseCache(tmp_path), cache_results=False)
     assert again.update(files) == build_schema(files)
     assert again.last_parsed == 0
 

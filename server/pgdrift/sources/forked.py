@@ -7,7 +7,9 @@ runs: on two cores the workers sat idle for ~15% of the index. Here there is
 no thread at all. The tasks are in the workers' memory when they are forked;
 their numbers wait in a pipe, from which each worker takes the next one when
 it is free (a read of four bytes from a pipe is atomic, so no lock is needed
-and a worker that dies holds nothing up). Each writes its results, tagged
+and a worker that dies holds nothing up); the parent, rather than wait for a
+result, may take the next task from the same pipe and compute it itself
+(:meth:`ForkedMap.steal`). Each worker writes its results, tagged
 with their task numbers, to its own pipe; the parent reads a result when it
 needs it, and drains the pipes now and then so that no worker waits on a
 full one.
@@ -112,6 +114,8 @@ class ForkedMap(Generic[T]):
         self._buffers: dict[int, bytearray] = {}
         self._results: dict[int, bytes] = {}
         queue_r, queue_w = os.pipe()
+        #: The queue's read end, kept for steal() (-1 once it is empty).
+        self._queue = queue_r
         with contextlib.suppress(AttributeError, OSError):
             fcntl.fcntl(queue_w, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
         numbers = b"".join(i.to_bytes(4, "little") for i in range(len(tasks)))
@@ -126,6 +130,7 @@ class ForkedMap(Generic[T]):
             os.close(queue_w)
         if written < len(numbers):
             os.close(queue_r)
+            self._queue = -1
             raise ValueError(f"{len(tasks)} tasks: more than one ForkedMap can queue")
         try:
             for _ in range(max(1, min(workers, len(tasks)))):
@@ -142,8 +147,6 @@ class ForkedMap(Generic[T]):
         except BaseException:
             self.close()  # fork failed part way: stop the workers already started
             raise
-        finally:
-            os.close(queue_r)
 
     def __enter__(self) -> ForkedMap[T]:
         return self
@@ -174,7 +177,25 @@ class ForkedMap(Generic[T]):
             for fd in ready:
                 self._read(fd)
 
+    def steal(self) -> int | None:
+        """Take the next task no worker has taken, for the caller to compute
+        itself (no worker will): a caller that would wait for a result does
+        useful work instead. None when every task is taken."""
+        if self._queue < 0:
+            return None
+        # The numbers were all written before the workers started and the
+        # write end is closed: this read never waits.
+        number = os.read(self._queue, 4)
+        if len(number) == 4:
+            return int.from_bytes(number, "little")
+        os.close(self._queue)
+        self._queue = -1
+        return None
+
     def close(self) -> None:
+        if self._queue >= 0:
+            os.close(self._queue)
+            self._queue = -1
         for fd in self._fds:
             os.close(fd)
         self._fds.clear()

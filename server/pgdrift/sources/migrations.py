@@ -225,6 +225,11 @@ def parse_file(text: str) -> ParsedFile:
     return ParsedFile(tuple(ops), tuple(problems), statements)
 
 
+#: A record of a parse pack: ``{digest: ParsedFile}`` pickled, as a worker
+#: sends it, or not yet (files parsed in this process).
+PackRecord = bytes | dict[str, "ParsedFile"]
+
+
 def _parse_chunk(items: list[tuple[str, str]]) -> bytes:
     """Parse ``(digest, text)`` pairs (in a worker process). The pickled
     ``{digest: ParsedFile}`` is both the reply and a record of the cache pack,
@@ -405,7 +410,7 @@ class ParseCache:
             return
         self.put_records([pickle.dumps(items, pickle.HIGHEST_PROTOCOL)], items)
 
-    def put_records(self, records: Sequence[bytes], items: dict[str, ParsedFile]) -> None:
+    def put_records(self, records: Sequence[PackRecord], items: dict[str, ParsedFile]) -> None:
         """Store ``records``, the pickled form of ``items`` in ``{digest:
         ParsedFile}`` pieces, as one pack."""
         self.remember(items)
@@ -417,7 +422,7 @@ class ParseCache:
         if self._packs is not None:
             self._packs.update(items)
 
-    def write_pack(self, records: Sequence[bytes], items: dict[str, ParsedFile]) -> None:
+    def write_pack(self, records: Sequence[PackRecord], items: dict[str, ParsedFile]) -> None:
         """Write the pack file of :meth:`put_records` (possibly in a
         :func:`~pgdrift.sources.forked.write_behind` child)."""
         name = content_hash("\0".join(sorted(items)))
@@ -428,6 +433,8 @@ class ParseCache:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(_pack_header(), f, pickle.HIGHEST_PROTOCOL)
                 for record in records:
+                    if isinstance(record, dict):  # parsed here, not by a worker
+                        record = pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
                     f.write(record)
             os.replace(tmp, path)
         except OSError:
@@ -526,7 +533,7 @@ class MigrationIndex:
     #: False when the schema came from the result cache (no replay state yet).
     _replayed: bool = False
     #: The parse pack of the running update, until _write_caches writes it.
-    _unwritten_pack: tuple[list[bytes], dict[str, ParsedFile]] | None = None
+    _unwritten_pack: tuple[list[PackRecord], dict[str, ParsedFile]] | None = None
     #: How many files the last update parsed and replayed (for tests/benchmarks).
     last_parsed: int = 0
     last_replayed: int = 0
@@ -596,7 +603,7 @@ class MigrationIndex:
             yield iter(entries)
             return
         chunks = _chunks(todo)
-        records: list[bytes] = []
+        records: list[PackRecord] = []
         items: dict[str, ParsedFile] = {}
         tasks = [[(e.digest, e.text) for e in c] for c in chunks]
         # Workers at a lower priority: the replay is the critical path (it is
@@ -613,33 +620,46 @@ class MigrationIndex:
         entries: Sequence[_FileEntry],
         chunks: list[list[_FileEntry]],
         pool: ForkedMap[list[tuple[str, str]]],
-        records: list[bytes],
+        records: list[PackRecord],
         items: dict[str, ParsedFile],
         idle: Callable[[], bool],
     ) -> Iterator[_FileEntry]:
         """``entries`` as the chunks that parse them come back, in order; what
         comes back is collected in ``records`` and ``items`` for the cache.
         While a chunk is not back, ``idle`` is called (it does a little work
-        and says whether there is more)."""
+        and says whether there is more); after that, rather than wait, this
+        process parses the next chunk no worker has taken."""
         next_chunk = 0
+        here: dict[int, dict[str, ParsedFile]] = {}  # chunks parsed in this process
         for e in entries:
             while e.parsed is None:
                 chunk = chunks[next_chunk]
-                while not pool.ready(next_chunk) and idle():
-                    pass
-                record = pool.result(next_chunk)
+                while next_chunk not in here and not pool.ready(next_chunk):
+                    if idle():
+                        continue
+                    taken = pool.steal()
+                    if taken is None:
+                        break  # every chunk is taken: wait for the workers
+                    here[taken] = {c.digest: parse_file(c.text) for c in chunks[taken]}
+                parsed = here.pop(next_chunk, None)
+                record: PackRecord
+                if parsed is not None:
+                    record = parsed  # pickled when the pack is written
+                else:
+                    data = pool.result(next_chunk)
+                    try:
+                        got = pickle.loads(data) if data is not None else None
+                    except Exception:
+                        got = None
+                    if isinstance(got, dict) and data is not None:
+                        parsed, record = got, data
+                    else:  # the worker died: parse this chunk here
+                        record = parsed = {c.digest: parse_file(c.text) for c in chunk}
                 next_chunk += 1
-                try:
-                    parsed = pickle.loads(record) if record is not None else None
-                except Exception:
-                    parsed = None
-                if not isinstance(parsed, dict):  # the worker died: parse this chunk here
-                    record, parsed = b"", {c.digest: parse_file(c.text) for c in chunk}
                 for c in chunk:
                     c.parsed = parsed[c.digest]
                 items.update(parsed)
-                if record:
-                    records.append(record)
+                records.append(record)
                 pool.poll()
             yield e
 
