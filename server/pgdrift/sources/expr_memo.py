@@ -38,7 +38,7 @@ import itertools
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any, cast
 
-from pgdrift.sources.sql_render import Catalog, Dep
+from pgdrift.sources.sql_render import Catalog, Dep, T
 
 #: The questions an analysis may ask a catalog.
 QUESTIONS: tuple[str, ...] = tuple(
@@ -94,13 +94,20 @@ def answers_hold(log: Log, catalog: Catalog) -> bool:
 class Entry:
     """One kept analysis: its result and what it asked."""
 
-    __slots__ = ("deps", "owner", "questions", "text")
+    __slots__ = ("deps", "owner", "questions", "text", "tree")
 
     def __init__(
-        self, text: str | None, deps: frozenset[Dep], owner: Key | None, questions: tuple[Log, Log]
+        self,
+        text: str | None,
+        deps: frozenset[Dep],
+        owner: Key | None,
+        questions: tuple[Log, Log],
+        tree: T | None = None,
     ) -> None:
         self.text = text
         self.deps = deps
+        #: The typed tree printed (shared by those reusing it: never changed).
+        self.tree = tree
         #: The relation the scope was (its dependencies name it), or None.
         self.owner = owner
         #: What the analyzer's and the printer's catalogs were asked.
@@ -209,10 +216,15 @@ class ExprMemo:
         kept.append(entry)
 
 
+def move_dep(d: Dep, old: Key, new: Key) -> Dep:
+    """``d`` with the relation ``old`` (or its column) replaced by ``new``."""
+    if d[0] in ("c", "r") and d[1:3] == old:
+        return (d[0], *new, *d[3:])
+    return d
+
+
 def move_deps(deps: frozenset[Dep], old: Key, new: Key) -> frozenset[Dep]:
-    """``deps`` with the relation ``old`` (and its columns) replaced by ``new``."""
+    """:func:`move_dep` for each of ``deps``."""
     if old == new:
         return deps
-    return frozenset(
-        (d[0], *new, *d[3:]) if d[0] in ("c", "r") and d[1:3] == old else d for d in deps
-    )
+    return frozenset(move_dep(d, old, new) for d in deps)

@@ -24,7 +24,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pgdrift.model import (
     Attribute,
@@ -45,7 +45,7 @@ from pgdrift.model import (
 )
 from pgdrift.sources import ddl as D
 from pgdrift.sources import sql_expr as E
-from pgdrift.sources.expr_memo import Entry, ExprMemo, move_deps, recording
+from pgdrift.sources.expr_memo import Entry, ExprMemo, move_dep, move_deps, recording
 from pgdrift.sources.pg_builtins import (
     LATER_NAMES,
     builtins,
@@ -75,6 +75,7 @@ from pgdrift.sources.sql_render import (
     dependencies,
     is_poly,
     parse_qualified,
+    renamed,
     same_type,
     walk,
 )
@@ -92,6 +93,31 @@ from pgdrift.sources.sql_types import (
 NAMEDATALEN = 64
 
 Key = tuple[str, str]
+#: A stored expression's typed tree, kept so that it can be printed again
+#: when something it names is renamed (Postgres stores the tree by oid):
+#: (the text printed from it, the tree, and when the tree is another
+#: relation's analysis reused (:mod:`.expr_memo`), that relation and the one
+#: it stands for).
+Stored = tuple[str, T, tuple[Key, Key] | None]
+
+
+def _stored(
+    text: str | None, tree: T | None, moved: tuple[Key, Key] | None = None
+) -> Stored | None:
+    if text is None or tree is None:
+        return None
+    return text, tree, (moved if moved is not None and moved[0] != moved[1] else None)
+
+
+class DefaultAnalysis(NamedTuple):
+    """:meth:`Replayer.analyze_default_deps`: the text (None for DEFAULT
+    NULL) and what the expression uses."""
+
+    text: str | None
+    types: frozenset[Key] = frozenset()
+    rels: frozenset[Key] = frozenset()
+    deps: frozenset[Dep] = NO_DEPS
+    stored: Stored | None = None
 
 
 # --------------------------------------------------------------------------- state values
@@ -112,6 +138,8 @@ class ColState:
     altered: tuple[Span, ...] = ()
     #: The default's parsed expression, kept to re-type it on ALTER TYPE.
     default_expr: E.Node | None = None
+    #: The default's typed tree, to print it again after a rename.
+    default_stored: Stored | None = field(default=None, compare=False)
     #: View columns: whether the column is updatable.
     updatable: bool = True
     #: User types the default's expression uses: dropping one with CASCADE
@@ -182,6 +210,9 @@ class RelState:
     #: a policy's USING and WITH CHECK ("policy" / "policy check", its
     #: name), a trigger ("trigger", its name: its function, UPDATE OF columns).
     expr_deps: tuple[tuple[str, str, frozenset[Dep]], ...] = ()
+    #: The typed trees of its policies' expressions, (kind, name, stored)
+    #: as in ``expr_deps``: printed again after a rename.
+    stored_exprs: tuple[tuple[str, str, Stored], ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> Key:
@@ -1303,14 +1334,14 @@ class Replayer:
         rel: RelState | None,
         *,
         generated: bool = False,
-    ) -> tuple[str | None, frozenset[Key], frozenset[Key], frozenset[Dep]]:
+    ) -> DefaultAnalysis:
         """A column default (or, with ``generated``, a generation expression,
         which may read columns) as pg_get_expr prints it, None for DEFAULT
         NULL; and what it uses: the user types, the relations (sequences:
         regclass literals, as a default has no FROM items) and the functions
         and columns (``ColState.default_deps``)."""
         try:
-            text, found = self._analyzed("default", expr, rel, t, mods)
+            text, found, stored = self._analyzed("default", expr, rel, t, mods)
         except RenderError as exc:
             if not generated and isinstance(exc, Undefined) and exc.sqlstate == "42703":
                 # Postgres refuses any column reference in a default first.
@@ -1319,14 +1350,14 @@ class Replayer:
                     "cannot use column reference in DEFAULT expression",
                     sqlstate="0A000",
                 ) from None
-            return self._as_written(expr, exc), frozenset(), frozenset(), NO_DEPS
+            return DefaultAnalysis(self._as_written(expr, exc))
         if text is None:
-            return None, frozenset(), frozenset(), NO_DEPS
+            return DefaultAnalysis(None)
         types = frozenset(d[1:3] for d in found if d[0] == "t")
         rels = frozenset(d[1:3] for d in found if d[0] == "r")
         self.state.regclass_named.update(dict.fromkeys(rels))
         deps = frozenset(d for d in found if d[0] in ("f", "c"))
-        return text, types, rels, deps
+        return DefaultAnalysis(text, types, rels, deps, stored)
 
     def _analyzed(
         self,
@@ -1336,9 +1367,10 @@ class Replayer:
         t: PgType | None = None,
         mods: tuple[str, ...] = (),
         domain_type: PgType | None = None,
-    ) -> tuple[str | None, frozenset[Dep]]:
+    ) -> tuple[str | None, frozenset[Dep], Stored | None]:
         """A stored expression of ``rel`` analyzed, printed as pg_get_expr
-        prints it, and what it depends on (as pg_depend records it).
+        prints it, what it depends on (as pg_depend records it) and its
+        typed tree (to print it again after a rename: :meth:`_reprint`).
         ``kind``: "default" (coerced to ``t`` with ``mods`` as an assignment;
         None for DEFAULT NULL), "bool" (a check or a policy, coerced to
         boolean; ``domain_type`` is VALUE's) or "deps" (what it depends on,
@@ -1349,25 +1381,29 @@ class Replayer:
         memo = self.memo
         scope = self.rel_scope(rel) if rel is not None else None
         if memo is None or not isinstance(expr, E.Src):
-            return self._analyze(kind, expr, scope, t, mods, domain_type)[:2]
+            text, deps, _clean, tree = self._analyze(kind, expr, scope, t, mods, domain_type)
+            return text, deps, _stored(text, tree)
         base = (kind, expr.text, t, mods, domain_type)
         where = None if rel is None else (lambda: (self._signature(rel), rel.kind, rel.key))
         entry = memo.find(base, expr.text, where, lambda: (_ResolveCatalog(self), self._display))
         if entry is not None:
             if entry.owner is None or rel is None:
-                return entry.text, entry.deps
-            return entry.text, move_deps(entry.deps, entry.owner, rel.key)
+                return entry.text, entry.deps, _stored(entry.text, entry.tree)
+            moved = (entry.owner, rel.key)
+            deps = move_deps(entry.deps, *moved)
+            return entry.text, deps, _stored(entry.text, entry.tree, moved)
         issues = len(self.issues)
         resolve, resolve_log = recording(_ResolveCatalog(self))
         display, display_log = recording(self._display)
-        text, deps, clean = self._analyze(kind, expr, scope, t, mods, domain_type, resolve, display)
+        text, deps, clean, tree = self._analyze(
+            kind, expr, scope, t, mods, domain_type, resolve, display
+        )
+        looked = isinstance(scope, _RelScope) and scope.read
+        owner = rel.key if looked and rel is not None else None
         if clean and len(self.issues) == issues:
-            looked = isinstance(scope, _RelScope) and scope.read
-            owner = rel.key if looked and rel is not None else None
-            memo.keep(
-                base, expr.text, where, looked, Entry(text, deps, owner, (resolve_log, display_log))
-            )
-        return text, deps
+            entry = Entry(text, deps, owner, (resolve_log, display_log), tree)
+            memo.keep(base, expr.text, where, looked, entry)
+        return text, deps, _stored(text, tree)
 
     def _analyze(
         self,
@@ -1379,22 +1415,22 @@ class Replayer:
         domain_type: PgType | None,
         resolve: Catalog | None = None,
         display: Catalog | None = None,
-    ) -> tuple[str | None, frozenset[Dep], bool]:
-        """:meth:`_analyzed` done, with these catalogs; and whether the
-        analysis printed only what it models (no notes)."""
+    ) -> tuple[str | None, frozenset[Dep], bool, T | None]:
+        """:meth:`_analyzed` done, with these catalogs; whether the analysis
+        printed only what it models (no notes); the tree printed."""
         a = Analyzer(resolve or _ResolveCatalog(self), domain_type=domain_type)
         typed = a.expr(expr, scope)
         if kind == "deps":
-            return None, dependencies(typed), not a.notes
+            return None, dependencies(typed), not a.notes, None
         if kind == "bool":
             typed = a.coerce(typed, builtin("bool"))
         else:
             assert t is not None
             typed = a.coerce(typed, t, mods, "a")
             if _is_null_const(typed):
-                return None, NO_DEPS, not a.notes
+                return None, NO_DEPS, not a.notes, None
         text = Printer(display or self._display).render(typed)
-        return text, dependencies(typed), not a.notes
+        return text, dependencies(typed), not a.notes, typed
 
     def _signature(self, rel: RelState) -> int:
         """The names and types of ``rel``'s columns, as a small number (one
@@ -1422,29 +1458,28 @@ class Replayer:
     ) -> ColState:
         """``col`` with the default (or generation expression) ``expr``,
         analyzed for its type."""
-        default, types, rels, deps = self.analyze_default_deps(
-            expr, col.type, col.mods, rel, generated=generated
-        )
+        got = self.analyze_default_deps(expr, col.type, col.mods, rel, generated=generated)
         return _replace(
             col,
-            default=default,
+            default=got.text,
             default_expr=expr,
-            default_types=types,
-            default_rels=rels,
-            default_deps=deps,
+            default_types=got.types,
+            default_rels=got.rels,
+            default_deps=got.deps,
+            default_stored=got.stored,
         )
 
     def analyze_bool(
         self, expr: E.Node, rel: RelState | None, domain_type: PgType | None = None
-    ) -> tuple[str, frozenset[Dep]]:
-        """A check or a policy expression as pg_get_expr prints it, and what
-        it depends on (none when it is kept as written)."""
+    ) -> tuple[str, frozenset[Dep], Stored | None]:
+        """A check or a policy expression as pg_get_expr prints it, what it
+        depends on (none when it is kept as written) and its typed tree."""
         try:
-            text, deps = self._analyzed("bool", expr, rel, domain_type=domain_type)
+            text, deps, stored = self._analyzed("bool", expr, rel, domain_type=domain_type)
         except RenderError as exc:
-            return self._as_written(expr, exc), NO_DEPS
+            return self._as_written(expr, exc), NO_DEPS, None
         assert text is not None
-        return text, deps
+        return text, deps, stored
 
     def _as_written(self, expr: E.Node, exc: RenderError) -> str:
         """The expression's own text when it cannot be resolved statically:
@@ -2086,13 +2121,7 @@ class Replayer:
             if rel is None:
                 continue
             cols = tuple(
-                c
-                if not (c.default_deps or c.default_types)
-                else _replace(
-                    c,
-                    default_deps=_map_deps(c.default_deps, change),
-                    default_types=frozenset(_dep_key(change(("t", *t))) for t in c.default_types),
-                )
+                c if not (c.default_deps or c.default_types) else self._retarget_default(c, change)
                 for c in rel.columns
             )
             cons = tuple(
@@ -2101,12 +2130,78 @@ class Replayer:
             )
             exprs = tuple((kind, n, _map_deps(deps, change)) for kind, n, deps in rel.expr_deps)
             if cols != rel.columns or cons != rel.constraints or exprs != rel.expr_deps:
-                st.relations[rk] = _replace(rel, columns=cols, constraints=cons, expr_deps=exprs)
+                rel = _replace(rel, columns=cols, constraints=cons)
+                st.relations[rk] = self._reprint_policies(rel, exprs, change)
         for tk, ts in list(st.types.items()):
             if ts.expr_deps:
                 exprs = tuple((kind, n, _map_deps(deps, change)) for kind, n, deps in ts.expr_deps)
                 if exprs != ts.expr_deps:
                     st.types[tk] = _replace(ts, expr_deps=exprs)
+
+    def _retarget_default(self, c: ColState, change: Callable[[Dep], Dep]) -> ColState:
+        """:meth:`_retarget_deps` for a column's default: its dependencies
+        follow, and its text shows the new names."""
+        deps = _map_deps(c.default_deps, change)
+        out = _replace(
+            c,
+            default_deps=deps,
+            default_types=frozenset(_dep_key(change(("t", *t))) for t in c.default_types),
+        )
+        stored = c.default_stored
+        if deps != c.default_deps and stored is not None and stored[0] == c.default:
+            again = self._reprint(stored, change)
+            if again is not None:
+                out = _replace(out, default=again[0], default_stored=again)
+        return out
+
+    def _reprint_policies(
+        self,
+        rel: RelState,
+        exprs: tuple[tuple[str, str, frozenset[Dep]], ...],
+        change: Callable[[Dep], Dep],
+    ) -> RelState:
+        """``rel`` with the dependencies of its expressions retargeted to
+        ``exprs``, and the text of each policy expression whose dependencies
+        changed printed again (:meth:`_reprint`)."""
+        before = {(kind, name): deps for kind, name, deps in rel.expr_deps}
+        policies, stored = rel.policies, rel.stored_exprs
+        for kind, name, deps in exprs:
+            if not kind.startswith("policy") or before.get((kind, name)) == deps:
+                continue
+            tree = next((t for k, n, t in stored if k == kind and n == name), None)
+            pol = next((p for p in policies if p.name == name), None)
+            if tree is None or pol is None:
+                continue
+            field_name = "using" if kind == "policy" else "check"
+            if getattr(pol, field_name) != tree[0]:
+                continue  # the text was not printed from this tree
+            again = self._reprint(tree, change)
+            if again is not None:
+                new = _replace(pol, **{field_name: again[0]})
+                policies = tuple(new if p is pol else p for p in policies)
+                stored = _set_expr_deps(stored, kind, name, again)
+        return _replace(rel, expr_deps=exprs, policies=policies, stored_exprs=stored)
+
+    def _reprint(self, stored: Stored, change: Callable[[Dep], Dep]) -> Stored | None:
+        """A stored expression printed again after the rename ``change``
+        (as Postgres prints the tree it stored by oid), or None when that
+        changes nothing in it."""
+        _text, tree, moved = stored
+        if moved is not None:  # reused from another relation: its references are to this one
+            old, new = moved
+            plain = change
+
+            def change(d: Dep) -> Dep:
+                return plain(move_dep(d, old, new))
+
+        copy = renamed(tree, change)
+        if copy is None:
+            return None
+        try:
+            text = Printer(self._display).render(copy)
+        except RenderError:
+            return None
+        return text, copy, None
 
     def _drop_roots(self, op: D.Drop) -> tuple[list[Dep], str]:
         """The objects a DROP names (those that exist), as dependencies name
@@ -2722,6 +2817,7 @@ class Replayer:
         default_types: frozenset[Key] = frozenset()
         default_rels: frozenset[Key] = frozenset()
         default_deps = NO_DEPS
+        default_stored: Stored | None = None
         identity: str | None = None
         generated = False
         if serial:
@@ -2741,8 +2837,8 @@ class Replayer:
                 not_null = False
             elif kind == "default" and c.expr is not None:
                 # A default cannot refer to columns: no need to see this one.
-                default, default_types, default_rels, default_deps = self.analyze_default_deps(
-                    c.expr, t, mods, rel
+                default, default_types, default_rels, default_deps, default_stored = (
+                    self.analyze_default_deps(c.expr, t, mods, rel)
                 )
                 default_expr = c.expr
             elif kind == "identity":
@@ -2752,8 +2848,8 @@ class Replayer:
                 if later is not None:
                     later.append((cd.name, c.expr))
                 else:
-                    default, default_types, default_rels, default_deps = self.analyze_default_deps(
-                        c.expr, t, mods, rel, generated=True
+                    default, default_types, default_rels, default_deps, default_stored = (
+                        self.analyze_default_deps(c.expr, t, mods, rel, generated=True)
                     )
                 generated = True
         col = ColState(
@@ -2772,6 +2868,7 @@ class Replayer:
             default_types=default_types,
             default_rels=default_rels,
             default_deps=default_deps,
+            default_stored=default_stored,
         )
         st.relations[key] = _replace(rel, columns=(*rel.columns, col))
         for c in cd.constraints:
@@ -4156,7 +4253,7 @@ class Replayer:
     def _analyze_domain_default(
         self, expr: E.Node, base: PgType, mods: tuple[str, ...]
     ) -> tuple[str | None, frozenset[Dep]]:
-        default, types, rels, deps = self.analyze_default_deps(expr, base, mods, None)
+        default, types, rels, deps, _stored_tree = self.analyze_default_deps(expr, base, mods, None)
         tagged = frozenset((*deps, *(("t", *k) for k in types), *(("r", *k) for k in rels)))
         return default, tagged
 
@@ -5021,8 +5118,12 @@ class Replayer:
         rel = self.relation(op.table)
         assert rel is not None
         # Postgres analyzes the expressions first, then looks for the name.
-        using, using_deps = self.analyze_bool(op.using, rel) if op.using is not None else _NO_EXPR
-        check, check_deps = self.analyze_bool(op.check, rel) if op.check is not None else _NO_EXPR
+        using, using_deps, using_tree = (
+            self.analyze_bool(op.using, rel) if op.using is not None else _NO_EXPR
+        )
+        check, check_deps, check_tree = (
+            self.analyze_bool(op.check, rel) if op.check is not None else _NO_EXPR
+        )
         if any(p.name == op.name for p in rel.policies):
             raise ReplayError(
                 "migration-duplicate-object",
@@ -5039,8 +5140,10 @@ class Replayer:
         )
         expr_deps = _set_expr_deps(rel.expr_deps, "policy", op.name, using_deps)
         expr_deps = _set_expr_deps(expr_deps, "policy check", op.name, check_deps)
+        stored = _set_expr_deps(rel.stored_exprs, "policy", op.name, using_tree)
+        stored = _set_expr_deps(stored, "policy check", op.name, check_tree)
         self.state.relations[rel.key] = _replace(
-            rel, policies=(*rel.policies, pol), expr_deps=expr_deps
+            rel, policies=(*rel.policies, pol), expr_deps=expr_deps, stored_exprs=stored
         )
         self._note_deps(rel.key, using_deps | check_deps)
 
@@ -5053,31 +5156,32 @@ class Replayer:
                 "migration-unknown-object",
                 f'policy "{op.name}" for table "{rel.name}" does not exist',
             )
-        expr_deps = rel.expr_deps
+        expr_deps, stored = rel.expr_deps, rel.stored_exprs
         if op.rename is not None:
             new = _replace(pol, name=op.rename)
-            expr_deps = tuple(
-                (kind, op.rename if kind.startswith("policy") and name == op.name else name, deps)
-                for kind, name, deps in expr_deps
-            )
+            expr_deps = _renamed_policy(expr_deps, op.name, op.rename)
+            stored = _renamed_policy(stored, op.name, op.rename)
         else:
             new = pol
             if op.roles is not None:
                 new = _replace(new, roles=_roles(op.roles))
             if op.using is not None:
-                using, deps = self.analyze_bool(op.using, rel)
+                using, deps, tree = self.analyze_bool(op.using, rel)
                 new = _replace(new, using=using)
                 expr_deps = _set_expr_deps(expr_deps, "policy", op.name, deps)
+                stored = _set_expr_deps(stored, "policy", op.name, tree)
                 self._note_deps(rel.key, deps)
             if op.check is not None:
-                check, deps = self.analyze_bool(op.check, rel)
+                check, deps, tree = self.analyze_bool(op.check, rel)
                 new = _replace(new, check=check)
                 expr_deps = _set_expr_deps(expr_deps, "policy check", op.name, deps)
+                stored = _set_expr_deps(stored, "policy check", op.name, tree)
                 self._note_deps(rel.key, deps)
         self.state.relations[rel.key] = _replace(
             rel,
             policies=tuple(new if p.name == op.name else p for p in rel.policies),
             expr_deps=expr_deps,
+            stored_exprs=stored,
         )
 
     def op_DropPolicy(self, op: D.DropPolicy) -> None:
@@ -5092,10 +5196,12 @@ class Replayer:
                 f'policy "{op.name}" for table "{rel.name}" does not exist',
             )
         expr_deps = _set_expr_deps(rel.expr_deps, "policy", op.name, None)
+        stored = _set_expr_deps(rel.stored_exprs, "policy", op.name, None)
         self.state.relations[rel.key] = _replace(
             rel,
             policies=tuple(p for p in rel.policies if p.name != op.name),
             expr_deps=_set_expr_deps(expr_deps, "policy check", op.name, None),
+            stored_exprs=_set_expr_deps(stored, "policy check", op.name, None),
         )
 
     # ---------------------------------------------------------------- comments
@@ -5232,6 +5338,7 @@ def _signature(fs: FuncState) -> FuncSig:
 #: Per dataclass: a reader of its init fields' values, and their positions.
 _FIELDS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]] = {}
 _D = TypeVar("_D")
+_V = TypeVar("_V")
 
 
 def _replace(obj: _D, **changes: Any) -> _D:
@@ -5262,21 +5369,28 @@ def _roles(roles: Iterable[str]) -> tuple[str, ...]:
 
 # --------------------------------------------------------------------------- dependencies
 
-_NO_EXPR: tuple[None, frozenset[Dep]] = (None, NO_DEPS)
+_NO_EXPR: tuple[None, frozenset[Dep], None] = (None, NO_DEPS, None)
 
 
 def _set_expr_deps(
-    entries: tuple[tuple[str, str, frozenset[Dep]], ...],
-    kind: str,
-    name: str,
-    deps: frozenset[Dep] | None,
-) -> tuple[tuple[str, str, frozenset[Dep]], ...]:
-    """``expr_deps`` with the entry of (kind, name) set to ``deps``, or
-    removed (None or no dependencies)."""
+    entries: tuple[tuple[str, str, _V], ...], kind: str, name: str, value: _V | None
+) -> tuple[tuple[str, str, _V], ...]:
+    """``expr_deps`` (or ``stored_exprs``) with the entry of (kind, name)
+    set to ``value``, or removed (None or no dependencies)."""
     out = tuple(e for e in entries if e[0] != kind or e[1] != name)
-    if deps:
-        out = (*out, (kind, name, deps))
+    if value:
+        out = (*out, (kind, name, value))
     return out if out != entries else entries
+
+
+def _renamed_policy(
+    entries: tuple[tuple[str, str, _V], ...], old: str, new: str
+) -> tuple[tuple[str, str, _V], ...]:
+    """``expr_deps`` (or ``stored_exprs``) after ALTER POLICY ... RENAME."""
+    return tuple(
+        (kind, new if kind.startswith("policy") and name == old else name, value)
+        for kind, name, value in entries
+    )
 
 
 def _map_deps(deps: frozenset[Dep], change: Callable[[Dep], Dep]) -> frozenset[Dep]:

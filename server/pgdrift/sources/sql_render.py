@@ -21,6 +21,8 @@ back to a best-effort text and report nothing false as certain.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -856,6 +858,94 @@ def dependencies(root: T | TQuery) -> frozenset[Dep]:
                 out.add(("r", *x.entry.relation))
             todo.extend((x.subquery, x.call))
     return frozenset(out) if out else NO_DEPS
+
+
+def renamed(root: T, change: Callable[[Dep], Dep]) -> T | None:
+    """A copy of the typed tree ``root`` naming what ``change`` renamed: a
+    column, a relation (renamed or moved: its range entries, and the
+    qualifier of its columns where no alias hides it) or a function. Postgres
+    stores such trees by oid and prints the names an object has when read;
+    the copy, printed again, shows what it would. None when nothing in the
+    tree changes."""
+    copied = copy.deepcopy(root)
+    hit = False
+    seen: set[int] = set()
+    todo: list[object] = [copied]
+    while todo:
+        x = todo.pop()
+        if id(x) in seen or x is None or isinstance(x, str | int | bool | PgType | FuncSig):
+            continue
+        seen.add(id(x))
+        if isinstance(x, list | tuple):
+            todo.extend(x)
+            continue
+        if isinstance(x, dict):
+            todo.extend(x.values())
+            continue
+        if isinstance(x, RangeEntry):
+            hit |= _rename_entry(x, change)
+        elif isinstance(x, TVar) and x.origin is not None:
+            origin = _moved_column(change, x.origin)
+            if origin != x.origin:
+                if x.refname == x.origin[1] and (x.entry is None or x.entry.alias is None):
+                    x.refname = origin[1]
+                x.origin = origin
+                x.name = origin[2]
+                hit = True
+        elif isinstance(x, TFunc) and x.sig is not None:
+            sig = x.sig
+            old_dep: Dep = ("f", sig.schema, sig.name, tuple((a.schema, a.name) for a in sig.args))
+            new_f = change(old_dep)
+            if new_f != old_dep:
+                x.sig = dataclasses.replace(sig, schema=new_f[1], name=new_f[2])
+                x.schema, x.name = new_f[1], new_f[2]
+                hit = True
+        if isinstance(x, T):
+            todo.extend(getattr(x, slot, None) for slot in _all_slots(type(x)))
+        elif isinstance(x, TFrom | TTarget | TSelect | TSetOp | TQuery | Scope | RangeEntry):
+            todo.extend(vars(x).values())  # (a TSelect keeps its Scope as _scope)
+    return copied if hit else None
+
+
+def _rename_entry(entry: RangeEntry, change: Callable[[Dep], Dep]) -> bool:
+    """:func:`renamed` for one range entry (in place); whether it changed."""
+    hit = False
+    if entry.kind == "relation" and entry.relation is not None:
+        new = change(("r", *entry.relation))
+        if new[1:3] != entry.relation:
+            if entry.alias is None and entry.refname == entry.relation[1]:
+                entry.refname = new[2]
+            entry.relation = (new[1], new[2])
+            hit = True
+    for i, origin in enumerate(entry.origins):
+        if origin is not None:
+            moved = _moved_column(change, origin)
+            if moved != origin:
+                entry.origins[i] = moved
+                if i < len(entry.columns) and entry.columns[i].name == origin[2]:
+                    entry.columns[i] = dataclasses.replace(entry.columns[i], name=moved[2])
+                hit = True
+    return hit
+
+
+def _moved_column(
+    change: Callable[[Dep], Dep], origin: tuple[str, str, str]
+) -> tuple[str, str, str]:
+    """Where ``change`` takes the column ``origin`` (schema, relation, name)."""
+    new = change(("c", *origin))
+    return (new[1], new[2], str(new[3])) if len(new) == 4 else origin
+
+
+def _all_slots(cls: type) -> tuple[str, ...]:
+    got = _ALL_SLOTS.get(cls)
+    if got is None:
+        got = _ALL_SLOTS[cls] = tuple(
+            slot for c in cls.__mro__ for slot in getattr(c, "__slots__", ())
+        )
+    return got
+
+
+_ALL_SLOTS: dict[type, tuple[str, ...]] = {}
 
 
 def _from_columns(f: TFrom) -> list[tuple[str, tuple[str, str, str] | None]]:
