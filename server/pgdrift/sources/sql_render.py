@@ -907,6 +907,33 @@ def renamed(root: T, change: Callable[[Dep], Dep]) -> T | None:
     return copied if hit else None
 
 
+def _reads_level(root: T, scope: Scope | None) -> bool:
+    """contain_vars_of_level(root, 0): whether ``root`` reads a column (or
+    a whole row) of the query level of ``scope``, sub-queries included."""
+    if scope is None:
+        return False
+    found: list[RangeEntry | None] = []
+    seen: set[int] = set()
+    todo: list[object] = [root]
+    while todo:
+        x = todo.pop()
+        if x is None or id(x) in seen or isinstance(x, str | int | bool | PgType):
+            continue
+        seen.add(id(x))
+        if isinstance(x, TVar | TWholeRow):
+            found.append(x.entry)
+        if isinstance(x, T):
+            todo.extend(getattr(x, slot, None) for slot in _all_slots(type(x)))
+        elif isinstance(x, list | tuple):
+            todo.extend(x)
+        elif isinstance(x, TFrom | TTarget | TSelect | TSetOp | TQuery):
+            todo.extend(v for k, v in vars(x).items() if k != "_scope")
+    if not found:
+        return False
+    mine = {id(e) for e in scope.entries}
+    return any(id(e) in mine for e in found)
+
+
 def _rename_entry(entry: RangeEntry, change: Callable[[Dep], Dep]) -> bool:
     """:func:`renamed` for one range entry (in place); whether it changed."""
     hit = False
@@ -1988,22 +2015,34 @@ class Analyzer:
         return TBool("AND", [lo, hi])
 
     def _InList(self, n: E.InList, scope: Scope | None) -> T:
+        """transformAExprIn: the items that read no column of this query
+        level, when there are several, become one ``= ANY (ARRAY[...])``
+        (``<> ALL``); the others each one comparison, ORed (ANDed) on in
+        turn: ``x IN (1, 2, y)`` is ``((x = ANY (ARRAY[1, 2])) OR (x = y))``."""
         left = self.expr(n.arg, scope)
         items = [self.expr(i, scope) for i in n.items]
         opname = "<>" if n.negated else "="
-        if len(items) == 1:
-            return self.operator(opname, left, items[0])
-        all_types = [left.type] + [i.type for i in items]
-        try:
-            common = select_common_type(all_types, self.casts)
-        except RenderError:
-            common = None
-        if common is not None and not any(isinstance(i, TVar) and False for i in items):
-            elems = [self.coerce(i, common) for i in items]
-            arr = TArray(elems, common.array_of())
-            return self.scalar_array_op(opname, left, arr, not n.negated)
-        ors = [self.operator(opname, self.expr(n.arg, scope), i) for i in items]
-        return TBool("AND" if n.negated else "OR", ors)
+        reading = [i for i in items if _reads_level(i, scope)]
+        constant = [i for i in items if not any(i is r for r in reading)]
+        result: T | None = None
+        rest = items
+        if len(constant) > 1:
+            try:
+                common: PgType | None = select_common_type(
+                    [left.type] + [i.type for i in constant], self.casts
+                )
+            except RenderError:
+                common = None
+            if common is not None:
+                arr = TArray([self.coerce(i, common) for i in constant], common.array_of())
+                result = self.scalar_array_op(opname, left, arr, not n.negated)
+                rest = reading
+        for i in rest:
+            # Each comparison has its own copy of the left operand.
+            cmp = self.coerce(self.operator(opname, self.expr(n.arg, scope), i), _t("bool"))
+            result = cmp if result is None else TBool("AND" if n.negated else "OR", [result, cmp])
+        assert result is not None  # the grammar gives IN at least one item
+        return result
 
     def _AnyAll(self, n: E.AnyAll, scope: Scope | None) -> T:
         left = self.expr(n.left, scope)
