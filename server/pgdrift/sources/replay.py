@@ -2142,13 +2142,11 @@ class Replayer:
         """:meth:`_retarget_deps` for a column's default: its dependencies
         follow, and its text shows the new names."""
         deps = _map_deps(c.default_deps, change)
-        out = _replace(
-            c,
-            default_deps=deps,
-            default_types=frozenset(_dep_key(change(("t", *t))) for t in c.default_types),
-        )
+        types = frozenset(_dep_key(change(("t", *t))) for t in c.default_types)
+        out = _replace(c, default_deps=deps, default_types=types)
         stored = c.default_stored
-        if deps != c.default_deps and stored is not None and stored[0] == c.default:
+        changed = deps != c.default_deps or types != c.default_types
+        if changed and stored is not None and stored[0] == c.default:
             again = self._reprint(stored, change)
             if again is not None:
                 out = _replace(out, default=again[0], default_stored=again)

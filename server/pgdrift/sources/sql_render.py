@@ -901,10 +901,33 @@ def renamed(root: T, change: Callable[[Dep], Dep]) -> T | None:
                 x.schema, x.name = new_f[1], new_f[2]
                 hit = True
         if isinstance(x, T):
+            t = _renamed_type(x.type, change)
+            if t is not x.type:
+                x.type = t
+                hit = True
             todo.extend(getattr(x, slot, None) for slot in _all_slots(type(x)))
         elif isinstance(x, TFrom | TTarget | TSelect | TSetOp | TQuery | Scope | RangeEntry):
             todo.extend(vars(x).values())  # (a TSelect keeps its Scope as _scope)
     return copied if hit else None
+
+
+def _renamed_type(t: PgType, change: Callable[[Dep], Dep]) -> PgType:
+    """``t`` as :func:`renamed` sees it after ``change`` (the same object
+    when nothing in it changed): a user type renamed or moved, or an array
+    or domain over one."""
+    if t.is_builtin and t.elem is None:
+        return t
+    elem = _renamed_type(t.elem, change) if t.elem is not None else None
+    base = _renamed_type(t.base, change) if t.base is not None else None
+    schema, name = t.schema, t.name
+    if not t.is_builtin:
+        new = change(("t", schema, name))
+        schema, name = new[1], new[2]
+    if elem is t.elem and base is t.base and (schema, name) == (t.schema, t.name):
+        return t
+    if elem is not t.elem and name == "_" + t.elem.name:  # type: ignore[union-attr]
+        name = "_" + elem.name  # type: ignore[union-attr]  # the array type follows its element
+    return dataclasses.replace(t, schema=schema, name=name, elem=elem, base=base)
 
 
 def _reads_level(root: T, scope: Scope | None) -> bool:
