@@ -236,3 +236,36 @@ def test_freshly_generated_types_with_default_schemas_are_not_stale(tmp_path: Pa
     proc = pgdrift("check", "--no-db", cwd=root)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout == "All checks passed!\n"
+
+
+def test_a_crash_of_the_static_model_is_an_error_and_the_other_checks_still_run(
+    tmp_path: Path,
+) -> None:
+    # A bug in pgdrift must not pass CI quietly: the run says which checks
+    # did not run and exits 2, after reporting what the others found.
+    root = make_project(
+        tmp_path / "project",
+        {
+            "src/b.ts": REMOTE_IMPORT,
+            "supabase/migrations/20240101000000_a.sql": "create table t (id int);\n",
+        },
+    )
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import pgdrift.sources.migrations as migrations\n\n\n"
+        "def crash(*args, **kwargs):\n"
+        "    raise KeyError('simulated bug')\n\n\n"
+        "migrations.static_schema = crash\n"
+    )
+    for _run in range(2):  # a failure is not cached: the second run fails as well
+        proc = pgdrift("check", "--no-db", cwd=root, env={"PYTHONPATH": str(hook)})
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "PGD301" in proc.stdout  # the boundary check still ran
+    assert (
+        "pgdrift: error: pgdrift's static analysis of the migrations failed "
+        "(KeyError: 'simulated bug'), so PGD401, PGD402 and PGD403 did not run" in proc.stderr
+    )
+    # Without the bug, the same project passes those checks (nothing was cached).
+    fixed = pgdrift("check", "--no-db", cwd=root)
+    assert fixed.returncode == 1 and "error:" not in fixed.stderr, fixed.stderr

@@ -233,6 +233,10 @@ def _check(args: argparse.Namespace) -> int:
     sys.stdout.write(render(result.findings, project.root, args.fmt, color=use_color(sys.stdout)))
     for note in result.notes:
         print(f"pgdrift: note: {mask_password(note)}", file=sys.stderr)
+    for failure in result.failures:
+        print(f"pgdrift: error: {mask_password(failure)}", file=sys.stderr)
+    if result.failures:
+        return EXIT_ERROR  # some checks did not run: never a pass
     return EXIT_FINDINGS if result.findings else EXIT_OK
 
 

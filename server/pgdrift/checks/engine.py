@@ -54,14 +54,28 @@ class CheckContext:
     notes: list[str] = field(default_factory=list)
     #: Where checks did not run (see :meth:`skip`).
     unchecked: list[Unchecked] = field(default_factory=list)
-    #: Notes and skips taken while :meth:`cached` computes (replayed on a cache hit).
-    _recording: list[list[str | Unchecked]] = field(default_factory=list, repr=False)
+    #: Checks that could not run because pgdrift itself failed (see :meth:`fail`).
+    failures: list[str] = field(default_factory=list)
+    #: Notes, skips and failures taken while :meth:`cached` computes (notes
+    #: and skips are replayed on a cache hit).
+    _recording: list[list[str | Unchecked | Failed]] = field(default_factory=list, repr=False)
 
     def note(self, message: str) -> None:
         for recording in self._recording:
             recording.append(message)
         if message not in self.notes:
             self.notes.append(message)
+
+    def fail(self, message: str, codes: Iterable[str]) -> None:
+        """Record that pgdrift itself failed (a bug, not a problem of the
+        project), so that the checks ``codes`` did not run: the others still
+        do, and the run ends in an error rather than passing."""
+        self.skip(codes)
+        failed = Failed(message)
+        for recording in self._recording:
+            recording.append(failed)
+        if message not in self.failures:
+            self.failures.append(message)
 
     def skip(
         self, codes: Iterable[str], *, path: Path | str | None = None, after_line: int = -1
@@ -92,12 +106,14 @@ class CheckContext:
             for item in stored[2]:
                 self._skipped(item)
             return list(stored[0])
-        recording: list[str | Unchecked] = []
+        recording: list[str | Unchecked | Failed] = []
         self._recording.append(recording)
         try:
             findings = compute()
         finally:
             self._recording.pop()  # a stack: nested recordings end first
+        if any(isinstance(r, Failed) for r in recording):
+            return findings  # pgdrift failed: try again next time
         notes = tuple(r for r in recording if isinstance(r, str))
         skipped = tuple(r for r in recording if isinstance(r, Unchecked))
         store.store(name, key, (tuple(findings), notes, skipped))
@@ -215,9 +231,19 @@ def _bytes_digest(path: Path) -> str | None:
 
 
 @dataclass(frozen=True)
+class Failed:
+    """A :meth:`CheckContext.fail` noted while a family computes (a result
+    with one is not cached)."""
+
+    message: str
+
+
+@dataclass(frozen=True)
 class CheckRun:
     findings: list[Finding]
     notes: list[str]
+    #: What pgdrift failed at (its own bugs), leaving some checks not run.
+    failures: list[str] = field(default_factory=list)
 
 
 Family = Callable[[CheckContext], list[Finding]]
@@ -271,9 +297,9 @@ def run_checks(
         findings: list[Finding] = list(config_findings(project.config))
         # Results (and notes) are put back in family order: the output does
         # not depend on the order families ran in.
-        results: dict[int, tuple[list[Finding], list[str | Unchecked]]] = {}
+        results: dict[int, tuple[list[Finding], list[str | Unchecked | Failed]]] = {}
         for index in order:
-            recording: list[str | Unchecked] = []
+            recording: list[str | Unchecked | Failed] = []
             ctx._recording.append(recording)
             try:
                 results[index] = (chosen[index](ctx), recording)
@@ -296,7 +322,7 @@ def run_checks(
         project.facts.save()
     overrides = dict(project.config.severity_overrides)
     kept = finalize(findings, overrides, suppressions, unchecked=ctx.unchecked)
-    return CheckRun(unique(kept), ctx.notes)
+    return CheckRun(unique(kept), ctx.notes, ctx.failures)
 
 
 def unique(findings: Iterable[Finding]) -> list[Finding]:

@@ -636,8 +636,15 @@ def _static_model(
 
     model = static_model(ctx.project)
     if isinstance(model, Exception):  # a bug in the model must not stop the other checks
-        ctx.note(f"static analysis of the migrations failed ({type(model).__name__}: {model})")
-        ctx.skip((SYNTAX_ERROR.code, UNKNOWN_REFERENCE.code))
+        # Without the replay, the static model is also what finds failing statements.
+        codes = [] if ctx.use_db else [MIGRATION_FAILS.code]
+        codes += [SYNTAX_ERROR.code, UNKNOWN_REFERENCE.code]
+        ctx.fail(
+            f"pgdrift's static analysis of the migrations failed ({type(model).__name__}: "
+            f"{model}), so {', '.join(codes[:-1])} and {codes[-1]} did not run; this is a bug "
+            "in pgdrift, please report it",
+            codes,
+        )
         return []
     if model is None:
         return []
