@@ -25,7 +25,7 @@ import copy
 import dataclasses
 import json
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -863,25 +863,13 @@ def dependencies(root: T | TQuery) -> frozenset[Dep]:
 def renamed(root: T, change: Callable[[Dep], Dep]) -> T | None:
     """A copy of the typed tree ``root`` naming what ``change`` renamed: a
     column, a relation (renamed or moved: its range entries, and the
-    qualifier of its columns where no alias hides it) or a function. Postgres
-    stores such trees by oid and prints the names an object has when read;
-    the copy, printed again, shows what it would. None when nothing in the
-    tree changes."""
+    qualifier of its columns where no alias hides it), a function or a user
+    type. Postgres stores such trees by oid and prints the names an object
+    has when read; the copy, printed again, shows what it would. None when
+    nothing in the tree changes."""
     copied = copy.deepcopy(root)
     hit = False
-    seen: set[int] = set()
-    todo: list[object] = [copied]
-    while todo:
-        x = todo.pop()
-        if id(x) in seen or x is None or isinstance(x, str | int | bool | PgType | FuncSig):
-            continue
-        seen.add(id(x))
-        if isinstance(x, list | tuple):
-            todo.extend(x)
-            continue
-        if isinstance(x, dict):
-            todo.extend(x.values())
-            continue
+    for x in _reachable(copied):
         if isinstance(x, RangeEntry):
             hit |= _rename_entry(x, change)
         elif isinstance(x, TVar) and x.origin is not None:
@@ -905,10 +893,35 @@ def renamed(root: T, change: Callable[[Dep], Dep]) -> T | None:
             if t is not x.type:
                 x.type = t
                 hit = True
-            todo.extend(getattr(x, slot, None) for slot in _all_slots(type(x)))
-        elif isinstance(x, TFrom | TTarget | TSelect | TSetOp | TQuery | Scope | RangeEntry):
-            todo.extend(vars(x).values())  # (a TSelect keeps its Scope as _scope)
     return copied if hit else None
+
+
+def _reachable(root: object, *, scopes: bool = True) -> Iterator[object]:
+    """Each typed node, query part and range entry reachable from ``root``,
+    once, sub-queries included; with ``scopes``, the scopes the analyzer
+    left on the queries too (and the outer ones they lead to). A node is
+    yielded before its children are looked at."""
+    seen: set[int] = set()
+    todo: list[object] = [root]
+    while todo:
+        x = todo.pop()
+        if x is None or isinstance(x, str | int | bool | PgType | FuncSig) or id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, list | tuple):
+            todo.extend(x)
+            continue
+        if isinstance(x, dict):
+            todo.extend(x.values())
+            continue
+        yield x
+        if isinstance(x, T):
+            todo.extend(getattr(x, slot, None) for slot in _all_slots(type(x)))
+        elif isinstance(x, TFrom | TTarget | TSelect | TSetOp | TQuery | RangeEntry) or (
+            scopes and isinstance(x, Scope)
+        ):
+            # (a TSelect keeps the Scope it was analyzed in as _scope)
+            todo.extend(v for k, v in vars(x).items() if scopes or k != "_scope")
 
 
 def _renamed_type(t: PgType, change: Callable[[Dep], Dep]) -> PgType:
@@ -935,22 +948,7 @@ def _reads_level(root: T, scope: Scope | None) -> bool:
     a whole row) of the query level of ``scope``, sub-queries included."""
     if scope is None:
         return False
-    found: list[RangeEntry | None] = []
-    seen: set[int] = set()
-    todo: list[object] = [root]
-    while todo:
-        x = todo.pop()
-        if x is None or id(x) in seen or isinstance(x, str | int | bool | PgType):
-            continue
-        seen.add(id(x))
-        if isinstance(x, TVar | TWholeRow):
-            found.append(x.entry)
-        if isinstance(x, T):
-            todo.extend(getattr(x, slot, None) for slot in _all_slots(type(x)))
-        elif isinstance(x, list | tuple):
-            todo.extend(x)
-        elif isinstance(x, TFrom | TTarget | TSelect | TSetOp | TQuery):
-            todo.extend(v for k, v in vars(x).items() if k != "_scope")
+    found = [x.entry for x in _reachable(root, scopes=False) if isinstance(x, TVar | TWholeRow)]
     if not found:
         return False
     mine = {id(e) for e in scope.entries}
