@@ -28,8 +28,13 @@ The scope enters the key in one of three ways:
 * by its columns and the relation itself otherwise (a qualified reference
   ``t.col``, a sub-query that prints the outer column as ``t.col``).
 
+The relation's name counts as named when it appears anywhere in either text
+(a conservative test: ``id`` is in ``owner_id``).
+
 Only clean analyses are kept: one that failed, printed something it could
 not model (``Analyzer.notes``) or reported an issue is done again each time.
+The typed tree printed is kept with the result and shared by those who reuse
+it (never changed: a rename prints from a renamed copy).
 """
 
 from __future__ import annotations
