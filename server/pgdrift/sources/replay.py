@@ -4027,6 +4027,10 @@ class Replayer:
     def _retarget(self, old: Key, new: Key) -> None:
         """References by oid follow a renamed or moved relation."""
         st = self.state
+        # Its indexes are its own under the new key (a move has re-keyed them).
+        for ik in st.indexes_of(old):
+            st.set_index(ik, new)
+        st.rel_indexes.pop(old, None)
         # The moved relation's own targets now hear from it under its new key.
         moved = st.relations[new]
         for target in (
