@@ -269,3 +269,29 @@ def test_a_crash_of_the_static_model_is_an_error_and_the_other_checks_still_run(
     # Without the bug, the same project passes those checks (nothing was cached).
     fixed = pgdrift("check", "--no-db", cwd=root)
     assert fixed.returncode == 1 and "error:" not in fixed.stderr, fixed.stderr
+
+
+def test_a_bug_at_one_statement_names_it_and_is_an_error(tmp_path: Path) -> None:
+    root = make_project(
+        tmp_path / "project",
+        {
+            "src/a.ts": LOCAL_IMPORT,
+            "supabase/migrations/20240101000000_a.sql": (
+                "create table t (id int);\ncomment on table t is 'x';\n"
+            ),
+        },
+    )
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "from pgdrift.sources.replay import Replayer\n\n\n"
+        "def crash(self, op):\n"
+        "    raise KeyError('simulated bug')\n\n\n"
+        "Replayer.op_Comment = crash\n"
+    )
+    proc = pgdrift("check", "--no-db", cwd=root, env={"PYTHONPATH": str(hook)})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert (
+        "pgdrift: error: supabase/migrations/20240101000000_a.sql:2: pgdrift failed while "
+        "modelling this statement (KeyError: 'simulated bug')" in proc.stderr
+    )

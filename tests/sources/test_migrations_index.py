@@ -348,3 +348,47 @@ def test_reusing_analyses_changes_nothing_in_a_fixture_set(name: str) -> None:
     }
     reusing = MigrationIndex(**options)  # type: ignore[arg-type]
     assert reusing.update(files) == MigrationIndex(**options, reuse_analyses=False).update(files)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- pgdrift's own bugs
+
+
+def test_a_bug_in_one_statement_costs_that_statement_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgdrift.sources.replay import Replayer
+
+    def broken(self: Replayer, op: object) -> None:
+        raise KeyError("simulated")
+
+    monkeypatch.setattr(Replayer, "op_Comment", broken)
+    files = [
+        (
+            "001.sql",
+            "create table a (id int);\ncomment on table a is 'x';\ncreate table b (id int);",
+        ),
+        ("002.sql", "create table c (id int);"),
+    ]
+    schema, findings = MigrationIndex().update(files)
+    assert [r.name for r in schema.relations] == ["a", "b", "c"]
+    [bug] = findings
+    assert bug.code == "migration-internal-error" and bug.severity == "error"
+    assert (bug.span.path, bug.span.start_line) == ("001.sql", 1)
+    assert "KeyError: 'simulated'" in bug.message and "bug in pgdrift" in bug.message
+
+
+def test_a_bug_in_the_parser_costs_that_statement_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgdrift.sources import ddl
+
+    plain = ddl.parse_statement
+
+    def parse(sql: str, *args: object) -> object:
+        if sql.startswith("comment"):
+            raise IndexError("simulated")
+        return plain(sql, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ddl, "parse_statement", parse)
+    text = "create table a (id int);\ncomment on table a is 'x';\ncreate table b (id int);"
+    schema, findings = MigrationIndex().update([("001.sql", text)])
+    assert [r.name for r in schema.relations] == ["a", "b"]
+    [bug] = findings
+    assert bug.code == "migration-internal-error" and bug.span.start_line == 1
+    assert "IndexError: simulated" in bug.message

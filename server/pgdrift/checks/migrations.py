@@ -651,6 +651,10 @@ def _static_model(
     paths = {f.display: f.path for f in files}
     findings: list[MigrationFinding] = []
     for item in model[1]:
+        if item.code == "migration-internal-error":
+            # Not a problem of the project's: no finding, but no pass either.
+            ctx.fail(f"{item.span.path}:{item.span.start_line + 1}: {item.message}", ())
+            continue
         path = paths.get(item.span.path)
         if path is None:
             continue  # a file this family could not read: PGD003 reports it

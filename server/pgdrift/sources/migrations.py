@@ -211,10 +211,11 @@ def parse_file(text: str) -> ParsedFile:
         except Exception as exc:  # a parser bug must not lose the rest of the file
             problems.append(
                 (
-                    "migration-unmodelled",
-                    f"cannot parse statement ({type(exc).__name__})",
+                    "migration-internal-error",
+                    f"pgdrift failed while parsing this statement ({type(exc).__name__}: {exc}); "
+                    "this is a bug in pgdrift, please report it (the statement is left out)",
                     _loc(p),
-                    "warning",
+                    "error",
                 )
             )
             continue

@@ -996,6 +996,15 @@ class Replayer:
                 # The statement is left out for a limit of static analysis.
                 self.state.opaque = True
                 self.issue("migration-unresolved", str(exc), "info")
+        except Exception as exc:  # a bug of pgdrift's: it must not cost the rest of the model
+            self.state.opaque = True
+            self.issue(
+                "migration-internal-error",
+                f"pgdrift failed while modelling this statement ({type(exc).__name__}: {exc}); "
+                "this is a bug in pgdrift, please report it (what follows may be modelled "
+                "inaccurately)",
+                "error",
+            )
 
     # ---------------------------------------------------------------- name resolution
 
