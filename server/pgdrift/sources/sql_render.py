@@ -877,8 +877,9 @@ def renamed(root: T, change: Callable[[Dep], Dep]) -> T | None:
             if origin != x.origin:
                 if x.refname == x.origin[1] and (x.entry is None or x.entry.alias is None):
                     x.refname = origin[1]
+                if x.name == x.origin[2] and not _aliased(x.entry, (x.origin, origin)):
+                    x.name = origin[2]
                 x.origin = origin
-                x.name = origin[2]
                 hit = True
         elif isinstance(x, TFunc) and x.sig is not None:
             sig = x.sig
@@ -970,10 +971,26 @@ def _rename_entry(entry: RangeEntry, change: Callable[[Dep], Dep]) -> bool:
             moved = _moved_column(change, origin)
             if moved != origin:
                 entry.origins[i] = moved
-                if i < len(entry.columns) and entry.columns[i].name == origin[2]:
-                    entry.columns[i] = dataclasses.replace(entry.columns[i], name=moved[2])
+                column = entry.columns[i] if i < len(entry.columns) else None
+                if column is not None and column.name == origin[2] and i >= len(entry.col_aliases):
+                    entry.columns[i] = dataclasses.replace(column, name=moved[2])
                 hit = True
     return hit
+
+
+def _aliased(
+    entry: RangeEntry | None, origins: tuple[tuple[str, str, str], tuple[str, str, str]]
+) -> bool:
+    """Whether the column with one of ``origins`` (before and after a
+    rename: the entry may have been renamed already) goes by a column alias
+    in ``entry`` (``FROM t a(x, y)``): the alias refers to it, whatever its
+    name."""
+    if entry is None or not entry.col_aliases:
+        return False
+    for i, o in enumerate(entry.origins):
+        if o in origins:
+            return i < len(entry.col_aliases)
+    return False
 
 
 def _moved_column(
