@@ -802,6 +802,18 @@ class ExprParser:
         kind = word.upper()
         if word == "similar":
             s.expect_word("to")
+        elif s.is_word("any", "some", "all") and s.is_op("(", k=1):
+            # gram.y's subquery_Op: LIKE ANY (...) is the operator ~~ with ANY.
+            op = ("!" if negated else "") + ("~~*" if word == "ilike" else "~~")
+            quant = "ALL" if s.next().text == "all" else "ANY"
+            s.expect_op("(")
+            if self._starts_query():
+                query = self.query()
+                s.expect_op(")")
+                return SubLink(quant, query, left, op)
+            arr = self.expr()
+            s.expect_op(")")
+            return AnyAll(op, left, quant, arr)
         pattern = self.expr(_P_IN)
         escape = None
         if s.accept_word("escape"):

@@ -692,16 +692,14 @@ def _poly_accepts(param: PgType, arg: PgType) -> bool:
 
 def select_common_type(types: Sequence[PgType], casts: ExtCasts = NO_CASTS) -> PgType:
     """``select_common_type`` (CASE, COALESCE, ARRAY, UNION, IN)."""
+    if types and not is_unknown(types[0]) and all(same_type(types[0], t) for t in types[1:]):
+        # All exactly the same: the only way to a domain (an unknown literal
+        # among them is another type: domains are then smashed to their base).
+        return types[0]
     known = [t for t in types if not is_unknown(t)]
     if not known:
         return _t("text")
-    ptype = known[0]
-    if all(same_type(ptype.base_type(), t.base_type()) for t in known):
-        # Domains drop to their base unless all are the same domain.
-        if all(same_type(ptype, t) for t in known):
-            return ptype
-        return ptype.base_type()
-    ptype = ptype.base_type()
+    ptype = known[0].base_type()
     pcat = category(ptype)
     ppref = preferred(ptype)
     for t in known[1:]:
@@ -2088,11 +2086,19 @@ class Analyzer:
         return self.scalar_array_op(n.op, left, right, n.quantifier == "ANY")
 
     def scalar_array_op(self, opname: str, left: T, right: T, use_or: bool) -> T:
+        if isinstance(right, TConst) and is_unknown(right.type) and not is_unknown(left.type):
+            # make_scalar_array_op: '{a,b}' on the right stays unknown while
+            # the operator is chosen, then becomes an array of the type the
+            # operator takes on its right.
+            op = self._select_operator(opname, left, right)
+            if op is None:
+                raise RenderError(f"operator does not exist: {left.type.name} {opname} unknown")
+            lt, rt, _res, schema = op
+            target = left.type.array_of() if is_poly(rt) else rt.array_of()
+            right_c = self._coerce_unknown(right, target, (), False)
+            return TScalarArrayOp(opname, schema, use_or, self.coerce(left, lt), right_c)
         if isinstance(right, TConst) and is_unknown(right.type):
-            # '{a,b}' on the right: an array of the left operand's type.
-            right = self._coerce_unknown(
-                right, left.type.array_of() if not is_unknown(left.type) else _t("_text"), (), False
-            )
+            right = self._coerce_unknown(right, _t("_text"), (), False)
         rtype = right.type.base_type()
         if rtype.kind != "array" or rtype.elem is None:
             raise RenderError("op ANY/ALL (array) requires an array on the right")
