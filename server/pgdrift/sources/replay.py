@@ -2139,8 +2139,15 @@ class Replayer:
             )
             exprs = tuple((kind, n, _map_deps(deps, change)) for kind, n, deps in rel.expr_deps)
             if cols != rel.columns or cons != rel.constraints or exprs != rel.expr_deps:
-                rel = _replace(rel, columns=cols, constraints=cons)
-                st.relations[rk] = self._reprint_policies(rel, exprs, change)
+                which = [
+                    (kind, n)
+                    for (kind, n, deps), (_k, _n, before) in zip(exprs, rel.expr_deps, strict=True)
+                    if kind.startswith("policy") and deps != before
+                ]
+                rel = _replace(rel, columns=cols, constraints=cons, expr_deps=exprs)
+                st.relations[rk] = self._reprint_policies(
+                    rel, which, lambda s: self._reprint(s, change)
+                )
         for tk, ts in list(st.types.items()):
             if ts.expr_deps:
                 exprs = tuple((kind, n, _map_deps(deps, change)) for kind, n, deps in ts.expr_deps)
@@ -2153,28 +2160,30 @@ class Replayer:
         deps = _map_deps(c.default_deps, change)
         types = frozenset(_dep_key(change(("t", *t))) for t in c.default_types)
         out = _replace(c, default_deps=deps, default_types=types)
-        stored = c.default_stored
-        changed = deps != c.default_deps or types != c.default_types
-        if changed and stored is not None and stored[0] == c.default:
-            again = self._reprint(stored, change)
-            if again is not None:
-                out = _replace(out, default=again[0], default_stored=again)
+        if deps != c.default_deps or types != c.default_types:
+            return self._reprint_default(out, lambda s: self._reprint(s, change))
         return out
+
+    def _reprint_default(self, c: ColState, again: Callable[[Stored], Stored | None]) -> ColState:
+        """``c`` with its default printed again from its tree (``again``),
+        when its text is the one printed from that tree."""
+        stored = c.default_stored
+        if stored is None or stored[0] != c.default:
+            return c
+        new = again(stored)
+        return c if new is None else _replace(c, default=new[0], default_stored=new)
 
     def _reprint_policies(
         self,
         rel: RelState,
-        exprs: tuple[tuple[str, str, frozenset[Dep]], ...],
-        change: Callable[[Dep], Dep],
+        which: Iterable[tuple[str, str]],
+        again: Callable[[Stored], Stored | None],
     ) -> RelState:
-        """``rel`` with the dependencies of its expressions retargeted to
-        ``exprs``, and the text of each policy expression whose dependencies
-        changed printed again (:meth:`_reprint`)."""
-        before = {(kind, name): deps for kind, name, deps in rel.expr_deps}
+        """``rel`` with its policy expressions ``which`` ((kind, policy name)
+        as in ``expr_deps``) printed again from their trees (``again``),
+        those whose text is the one printed from their tree."""
         policies, stored = rel.policies, rel.stored_exprs
-        for kind, name, deps in exprs:
-            if not kind.startswith("policy") or before.get((kind, name)) == deps:
-                continue
+        for kind, name in which:
             tree = next((t for k, n, t in stored if k == kind and n == name), None)
             pol = next((p for p in policies if p.name == name), None)
             if tree is None or pol is None:
@@ -2182,17 +2191,44 @@ class Replayer:
             field_name = "using" if kind == "policy" else "check"
             if getattr(pol, field_name) != tree[0]:
                 continue  # the text was not printed from this tree
-            again = self._reprint(tree, change)
-            if again is not None:
-                new = _replace(pol, **{field_name: again[0]})
+            new_tree = again(tree)
+            if new_tree is not None:
+                new = _replace(pol, **{field_name: new_tree[0]})
                 policies = tuple(new if p is pol else p for p in policies)
-                stored = _set_expr_deps(stored, kind, name, again)
-        return _replace(rel, expr_deps=exprs, policies=policies, stored_exprs=stored)
+                stored = _set_expr_deps(stored, kind, name, new_tree)
+        return _replace(rel, policies=policies, stored_exprs=stored)
 
-    def _reprint(self, stored: Stored, change: Callable[[Dep], Dep]) -> Stored | None:
-        """A stored expression printed again after the rename ``change``
-        (as Postgres prints the tree it stored by oid), or None when that
-        changes nothing in it."""
+    def _follow_relabel(self, k: Key, old: str, new: str) -> None:
+        """ALTER TYPE ... RENAME VALUE: the defaults and policies holding the
+        label print the new one, as Postgres, which stores the label's oid,
+        does (``'active'::status`` becomes ``'enabled'::status``)."""
+        st = self.state
+        dep: Dep = ("t", *k)
+
+        def again(s: Stored) -> Stored | None:
+            return self._reprint(s, lambda d: d, (k, old, new))
+
+        for rk, rel in list(st.relations.items()):
+            cols = tuple(
+                self._reprint_default(c, again) if k in c.default_types else c for c in rel.columns
+            )
+            which = [
+                (kind, name)
+                for kind, name, deps in rel.expr_deps
+                if kind.startswith("policy") and dep in deps
+            ]
+            if which or cols != rel.columns:
+                st.relations[rk] = self._reprint_policies(_replace(rel, columns=cols), which, again)
+
+    def _reprint(
+        self,
+        stored: Stored,
+        change: Callable[[Dep], Dep],
+        relabel: tuple[Key, str, str] | None = None,
+    ) -> Stored | None:
+        """A stored expression printed again after the rename ``change`` (or
+        of the enum label ``relabel``: (type, old, new)), as Postgres prints
+        the tree it stored by oid; None when that changes nothing in it."""
         _text, tree, moved = stored
         if moved is not None:  # reused from another relation: its references are to this one
             old, new = moved
@@ -2201,7 +2237,7 @@ class Replayer:
             def change(d: Dep) -> Dep:
                 return plain(move_dep(d, old, new))
 
-        copy = renamed(tree, change)
+        copy = renamed(tree, change, relabel)
         if copy is None:
             return None
         try:
@@ -4386,6 +4422,7 @@ class Replayer:
             new = self._tx_labels.get(k)
             if new is not None and op.value in new:
                 self._tx_labels[k] = (new - {op.value}) | {op.other}
+            self._follow_relabel(k, op.value, op.other)
         elif op.action in ("rename", "set schema"):
             self._rename_type(
                 k,

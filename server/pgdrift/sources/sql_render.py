@@ -858,16 +858,26 @@ def dependencies(root: T | TQuery) -> frozenset[Dep]:
     return frozenset(out) if out else NO_DEPS
 
 
-def renamed(root: T, change: Callable[[Dep], Dep]) -> T | None:
+def renamed(
+    root: T,
+    change: Callable[[Dep], Dep],
+    relabel: tuple[tuple[str, str], str, str] | None = None,
+) -> T | None:
     """A copy of the typed tree ``root`` naming what ``change`` renamed: a
     column, a relation (renamed or moved: its range entries, and the
     qualifier of its columns where no alias hides it), a function or a user
-    type. Postgres stores such trees by oid and prints the names an object
-    has when read; the copy, printed again, shows what it would. None when
-    nothing in the tree changes."""
+    type; and with ``relabel`` ((enum type, old label, new label)), holding
+    the enum's renamed label. Postgres stores such trees by oid and prints
+    the names an object has when read; the copy, printed again, shows what
+    it would. None when nothing in the tree changes."""
     copied = copy.deepcopy(root)
     hit = False
     for x in _reachable(copied):
+        if relabel is not None and isinstance(x, TConst) and x.value is not None:
+            value = _relabelled(x.type.base_type(), x.value, *relabel)
+            if value != x.value:
+                x.value = value
+                hit = True
         if isinstance(x, RangeEntry):
             hit |= _rename_entry(x, change)
         elif isinstance(x, TVar) and x.origin is not None:
@@ -893,6 +903,36 @@ def renamed(root: T, change: Callable[[Dep], Dep]) -> T | None:
                 x.type = t
                 hit = True
     return copied if hit else None
+
+
+def _relabelled(t: PgType, value: str, enum: tuple[str, str], old: str, new: str) -> str:
+    """A constant's text with the enum label ``old`` of ``enum`` renamed:
+    the constant itself, or an element of an array of it."""
+    if (t.schema, t.name) == enum:
+        return new if value == old else value
+    elem = t.elem.base_type() if t.elem is not None else None
+    if elem is None or (elem.schema, elem.name) != enum:
+        return value
+
+    def element(m: re.Match[str]) -> str:
+        text = m.group()
+        label = re.sub(r"\\(.)", r"\1", text[1:-1]) if text.startswith('"') else text.strip()
+        return array_element_out(new) if label == old else text
+
+    return _ARRAY_ELEMENT.sub(element, value)
+
+
+#: An element of an array constant's text: quoted, or a run of anything else
+#: but braces, commas and quotes.
+_ARRAY_ELEMENT = re.compile(r'"(?:[^"\\]|\\.)*"|[^{},"]+')
+
+
+def array_element_out(v: str) -> str:
+    """array_out's rendering of one text element: quoted when it is empty,
+    NULL, or holds braces, commas, quotes, backslashes or white space."""
+    if v == "" or v.upper() == "NULL" or re.search(r'[{},"\\\s]', v):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return v
 
 
 def _reachable(root: object, *, scopes: bool = True) -> Iterator[object]:
