@@ -1649,36 +1649,29 @@ class Replayer:
 
     def op_AlterSchema(self, op: D.AlterSchema) -> None:
         st = self.state
-        if op.name not in st.schemas:
-            raise ReplayError("migration-unknown-schema", f'schema "{op.name}" does not exist')
-        st.schemas = _rekey(st.schemas, op.name, op.rename, st.schemas[op.name])
-
-        def move(k: Key) -> Key:
-            return (op.rename, k[1]) if k[0] == op.name else k
-
-        st.relations = {
-            move(k): _replace(v, schema=op.rename) if k[0] == op.name else v
-            for k, v in st.relations.items()
-        }
-        st.types = {
-            move(k): _replace(v, schema=op.rename) if k[0] == op.name else v
-            for k, v in st.types.items()
-        }
-        st.functions = {
-            ((op.rename if k[0] == op.name else k[0]), k[1], k[2]): (
-                _replace(v, schema=op.rename) if k[0] == op.name else v
-            )
-            for k, v in st.functions.items()
-        }
-        st.touch_functions()
-        st.text_search = {
-            (kind, op.rename if ts == op.name else ts, n): None for kind, ts, n in st.text_search
-        }
-        # Dependencies on what the schema holds follow.
         old, new = op.name, op.rename
-        held = {(old, k[1]) for d in (st.relations, st.types) for k in d if k[0] == new}
-        held.update((old, k[1]) for k in st.functions if k[0] == new)
-        self._retarget_deps(held, lambda d: _dep_in_schema(d, old, new))
+        if old not in st.schemas:
+            raise ReplayError("migration-unknown-schema", f'schema "{old}" does not exist')
+        if new in st.schemas:
+            raise ReplayError("migration-duplicate-object", f'schema "{new}" already exists')
+        # What the schema holds moves as SET SCHEMA would move each object
+        # (indexes and owned sequences with their tables), so that whatever
+        # refers to them by oid follows; both names exist meanwhile.
+        value = st.schemas[old]
+        st.schemas = {**st.schemas, new: value}
+        for k in [k for k in st.relations if k[0] == old]:
+            self.move_relation(k, new)
+        for k in [k for k in st.sequences if k[0] == old]:
+            self._move_sequence(k, _replace(st.sequences[k], schema=new))
+        for k in [k for k in st.types if k[0] == old]:
+            self._rename_type(k, k[1], new)
+        for fk in [fk for fk in st.functions if fk[0] == old]:
+            self._move_function(fk, new, fk[1])
+        st.text_search = {
+            (kind, new if ts == old else ts, n): None for kind, ts, n in st.text_search
+        }
+        schemas = {s: v for s, v in st.schemas.items() if s != new}
+        st.schemas = _rekey(schemas, old, new, value)
 
     def is_standin(self, name: str) -> bool:
         """Whether extension ``name`` is not one a stock server ships: shadow
@@ -3492,9 +3485,13 @@ class Replayer:
                         f'relation "{seq.name}" already exists in schema "{a.schema}"',
                     )
                 seq = _replace(seq, schema=a.schema)
+        if (seq.schema, seq.name) != k:
+            self._move_sequence(k, seq)
+
+    def _move_sequence(self, k: Key, seq: SeqState) -> None:
+        """The sequence ``k`` renamed or moved to ``seq``'s name and schema."""
+        st = self.state
         nk = (seq.schema, seq.name)
-        if nk == k:
-            return
         old_text = self._display.regclass_text(*k)
         del st.sequences[k]
         st.set_sequence(nk, seq)
@@ -4855,6 +4852,22 @@ class Replayer:
             keys[k] = f"{'procedure' if fs.procedure else 'function'} {'.'.join(ref.name)}({args})"
         self._drop_routines(keys, op.cascade)
 
+    def _move_function(self, k: FnKey, schema: str, name: str) -> None:
+        """The function ``k`` renamed or moved; what calls it follows."""
+        st = self.state
+        fs = st.functions[k]
+        nf = _replace(
+            fs,
+            schema=schema,
+            name=name,
+            altered=(*fs.altered, self.span) if self.span else fs.altered,
+        )
+        st.functions = _rekey(st.functions, k, (schema, name, k[2]), nf)
+        st.touch_functions()
+        old_dep: Dep = ("f", *k)
+        new_dep: Dep = ("f", schema, name, k[2])
+        self._retarget_deps({(k[0], k[1])}, lambda d: new_dep if d == old_dep else d)
+
     def op_AlterFunction(self, op: D.AlterFunction) -> None:
         st = self.state
         k = self.find_function(op.func)
@@ -4864,19 +4877,7 @@ class Replayer:
             )
         fs = st.functions[k]
         if op.rename is not None or op.set_schema is not None:
-            ns = op.set_schema or fs.schema
-            nn = op.rename or fs.name
-            nf = _replace(
-                fs,
-                schema=ns,
-                name=nn,
-                altered=(*fs.altered, self.span) if self.span else fs.altered,
-            )
-            st.functions = _rekey(st.functions, k, (ns, nn, k[2]), nf)
-            st.touch_functions()
-            old_dep: Dep = ("f", *k)
-            new_dep: Dep = ("f", ns, nn, k[2])
-            self._retarget_deps({(k[0], k[1])}, lambda d: new_dep if d == old_dep else d)
+            self._move_function(k, op.set_schema or fs.schema, op.rename or fs.name)
             return
         if op.volatility is not None:
             fs = _replace(fs, volatility=op.volatility)
@@ -5565,17 +5566,6 @@ def _moved_dep(d: Dep, old: Key, new: Key) -> Dep:
         assert isinstance(column, str)
         return ("c", new[0], new[1], column)
     return (d[0], new[0], new[1])
-
-
-def _dep_in_schema(d: Dep, old: str, new: str) -> Dep:
-    """``d`` with schema ``old`` renamed to ``new``."""
-    if d[1] != old:
-        return d
-    if d[0] == "f":
-        args = d[-1]
-        assert isinstance(args, tuple)
-        return ("f", new, d[2], args)
-    return _moved_dep(d, (old, d[2]), (new, d[2]))
 
 
 def _dep_key(d: Dep) -> Key:
