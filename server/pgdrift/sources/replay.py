@@ -2507,6 +2507,7 @@ class Replayer:
                     default_types=c.default_types,
                     default_rels=c.default_rels,
                     default_deps=_rebase_deps(c.default_deps, parent.key, key),
+                    default_stored=_rebase_stored(c.default_stored, parent.key, key),
                 )
                 for c in parent.columns
             )
@@ -2787,7 +2788,11 @@ class Replayer:
                 default_rels=c.default_rels if opts.get("defaults") else frozenset(),
             )
             if nc.default is not None:
-                nc = _replace(nc, default_deps=_rebase_deps(c.default_deps, src.key, key))
+                nc = _replace(
+                    nc,
+                    default_deps=_rebase_deps(c.default_deps, src.key, key),
+                    default_stored=_rebase_stored(c.default_stored, src.key, key),
+                )
             new_cols.append(nc)
         st.relations[key] = _replace(rel, columns=rel.columns + tuple(new_cols))
         if opts.get("indexes"):
@@ -5455,6 +5460,16 @@ def _rebase_deps(deps: frozenset[Dep], old: Key, new: Key) -> frozenset[Dep]:
     if old == new or not deps:
         return deps
     return _map_deps(deps, lambda d: _moved_dep(d, old, new) if d[0] == "c" else d)
+
+
+def _rebase_stored(stored: Stored | None, old: Key, new: Key) -> Stored | None:
+    """A stored tree copied from relation ``old`` to ``new`` (partitions,
+    LIKE): its references to the columns of ``old`` stand for ``new``'s."""
+    if stored is None or old == new:
+        return stored
+    text, tree, moved = stored
+    source = moved[0] if moved is not None else old
+    return text, tree, (source, new) if source != new else None
 
 
 #: How Postgres names several objects dropped together in its error.
