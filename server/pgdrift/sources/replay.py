@@ -4043,6 +4043,7 @@ class Replayer:
         st.relations = _rekey(st.relations, k, nk, rel)
         self._retarget(k, nk)
         self._follow_regclass([(k, nk, old_text)])
+        self._retype(k, nk)  # its row type
         return nk
 
     def move_relation(self, k: Key, schema: str) -> Key:
@@ -4069,6 +4070,7 @@ class Replayer:
                     st.index_defs[(schema, ik[1])] = st.index_defs.pop(ik)
         self._retarget(k, nk)
         self._follow_regclass(moves)
+        self._retype(k, nk)  # its row type
         return nk
 
     def _retarget(self, old: Key, new: Key) -> None:
@@ -4544,19 +4546,25 @@ class Replayer:
         st.types = _rekey(
             st.types, k, nk, _replace(ts, schema=new_schema, name=new_name, altered=alt)
         )
-        # Columns, attributes and functions refer to types by oid: follow.
-        old_t = self.pgtype(nk)
-        assert old_t is not None
+        self._retype(k, nk)
+        # So do the dependencies on it.
+        self._retarget_deps({k}, lambda d: _moved_dep(d, k, nk) if d[0] == "t" else d)
+        self._follow_type_rename(k, nk)
+
+    def _retype(self, k: Key, nk: Key) -> None:
+        """The type ``k`` (a relation's row type too) is now ``nk``: columns,
+        attributes and domains, which refer to types by oid, follow."""
+        st = self.state
 
         def fix(t: PgType) -> PgType:
             if (t.schema, t.name) == k:
-                return _replace(t, schema=new_schema, name=new_name)
+                return _replace(t, schema=nk[0], name=nk[1])
             if t.elem is not None and (t.elem.schema, t.elem.name) == k:
                 return _replace(
                     t,
-                    elem=_replace(t.elem, schema=new_schema, name=new_name),
-                    schema=new_schema,
-                    name="_" + new_name,
+                    elem=_replace(t.elem, schema=nk[0], name=nk[1]),
+                    schema=nk[0],
+                    name="_" + nk[1],
                 )
             return t
 
@@ -4571,9 +4579,6 @@ class Replayer:
             base = fix(other.base) if other.base is not None else None
             if attrs != other.attributes or base != other.base:
                 st.types[tk] = _replace(other, attributes=attrs, base=base)
-        # So do the dependencies on it.
-        self._retarget_deps({k}, lambda d: _moved_dep(d, k, nk) if d[0] == "t" else d)
-        self._follow_type_rename(k, nk)
 
     def _follow_type_rename(self, old: Key, new: Key) -> None:
         """A type renamed or moved: the defaults and policies that cast to
