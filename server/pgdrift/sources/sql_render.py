@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import ipaddress
 import json
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -1485,6 +1486,127 @@ def is_definition_time(t: PgType, value: str) -> bool:
     )
 
 
+def _array_output(elem: PgType, value: str) -> str:
+    """array_out(array_in(value)): elements trimmed, re-quoted and each
+    through its type's output; the text as written when it does not parse
+    (or has explicit bounds, or the element type is box, whose delimiter is
+    ';')."""
+    parsed = parse_array_literal(value)
+    base = elem.base_type()
+    if parsed is None or (base.is_builtin and base.name == "box"):
+        return value
+    boolean = base.is_builtin and base.name == "bool"
+
+    def out(items: list[object]) -> str:
+        parts = []
+        for item in items:
+            if item is None:
+                parts.append("NULL")
+            elif isinstance(item, list):
+                parts.append(out(item))
+            else:
+                v = const_output(elem, str(item))
+                if boolean:  # boolout, not the deparser's true / false
+                    v = {"true": "t", "false": "f"}.get(v, v)
+                parts.append(array_element_out(v))
+        return "{" + ",".join(parts) + "}"
+
+    return out(parsed)
+
+
+def parse_array_literal(text: str) -> list[object] | None:
+    """array_in's reading of an array literal: nested lists of strings, None
+    for NULL; None when it is not a plain ``{...}`` literal."""
+    s = text.strip()
+    if not s.startswith("{"):
+        return None
+    try:
+        items, end = _parse_array_level(s, 0)
+    except (IndexError, ValueError, RecursionError):
+        return None
+    return items if s[end:].strip() == "" else None
+
+
+def _parse_array_level(s: str, i: int) -> tuple[list[object], int]:
+    items: list[object] = []
+    i += 1  # the "{"
+    while s[i].isspace():
+        i += 1
+    if s[i] == "}":
+        return items, i + 1
+    while True:
+        while s[i].isspace():
+            i += 1
+        if s[i] == "{":
+            sub, i = _parse_array_level(s, i)
+            items.append(sub)
+        elif s[i] == '"':
+            i += 1
+            chars = []
+            while s[i] != '"':
+                if s[i] == "\\":
+                    i += 1
+                chars.append(s[i])
+                i += 1
+            i += 1
+            items.append("".join(chars))
+        else:
+            chars, kept = [], 0  # kept: length up to the last escaped or non-space character
+            while s[i] not in ",}":
+                if s[i] in '{"':
+                    raise ValueError(s[i])
+                if s[i] == "\\":
+                    i += 1
+                    chars.append(s[i])
+                    kept = len(chars)
+                else:
+                    chars.append(s[i])
+                    if not s[i].isspace():
+                        kept = len(chars)
+                i += 1
+            word = "".join(chars[:kept])
+            if not word:
+                raise ValueError("empty element")
+            items.append(None if word.upper() == "NULL" else word)
+        while s[i].isspace():
+            i += 1
+        if s[i] == ",":
+            i += 1
+            continue
+        if s[i] == "}":
+            return items, i + 1
+        raise ValueError(s[i])
+
+
+def _normalize_inet(name: str, text: str) -> str:
+    """inet_out / cidr_out for IPv4 (IPv6 is left as written): inet omits a
+    /32, cidr always shows its prefix."""
+    v = text.strip()
+    try:
+        if "/" in v:
+            addr, bits = v.split("/", 1)
+            prefix = int(bits)
+        else:
+            addr, prefix = v, 32
+        ip = ipaddress.IPv4Address(addr)
+    except ValueError:
+        return text
+    if not 0 <= prefix <= 32:
+        return text
+    if name == "inet":
+        return str(ip) if prefix == 32 else f"{ip}/{prefix}"
+    return f"{ip}/{prefix}"
+
+
+def _normalize_macaddr(text: str) -> str:
+    """macaddr_out: six lower-case hex pairs separated by colons."""
+    digits = re.sub(r"[:.\-]", "", text.strip())
+    if len(digits) != 12 or not re.fullmatch(r"[0-9A-Fa-f]{12}", digits):
+        return text
+    d = digits.lower()
+    return ":".join(d[i : i + 2] for i in range(0, 12, 2))
+
+
 def _normalize_bool(text: str) -> str | None:
     s = text.strip().lower()
     if s in ("t", "true", "y", "yes", "on", "1", "tr", "tru", "ye"):
@@ -1497,6 +1619,8 @@ def _normalize_bool(text: str) -> str | None:
 def const_output(t: PgType, value: str) -> str:
     """The type's output function applied to a literal's input (common types)."""
     b = t.base_type()
+    if b.kind == "array" and b.elem is not None:
+        return _array_output(b.elem, value)
     if not b.is_builtin:
         return value
     name = b.name
@@ -1520,6 +1644,10 @@ def const_output(t: PgType, value: str) -> str:
         return value
     if name == "interval":
         return _normalize_interval(value)
+    if name in ("inet", "cidr"):
+        return _normalize_inet(name, value)
+    if name == "macaddr":
+        return _normalize_macaddr(value)
     if name in _DATETIME_TYPES:
         out = _normalize_datetime(name, value)
         return value if out is None else out
