@@ -59,6 +59,11 @@ class PgType:
     base: PgType | None = None
     base_mods: tuple[str, ...] = ()
 
+    def __hash__(self) -> int:
+        # Resolution caches hash types all the time; the name decides equality
+        # but for the rarest cases (equal values hash equally either way).
+        return hash((self.schema, self.name, self.kind))
+
     @property
     def ref(self) -> TypeRef:
         # Interned: a model shares one TypeRef per type (smaller caches).
