@@ -3915,6 +3915,13 @@ class Printer:
             kind, left, right, on, using, natural = f.join
             self.w("(")
             self.from_item(left)
+            if natural:
+                # Stored as the USING list of the columns both sides had
+                # (ruleutils never prints NATURAL); none: a cross join.
+                rnames = {name for name, _o in _from_columns(right)}
+                using = tuple(dict.fromkeys(n for n, _o in _from_columns(left) if n in rnames))
+                if not using and kind == "INNER":
+                    kind = "CROSS"
             word = {
                 "INNER": " JOIN ",
                 "LEFT": " LEFT JOIN ",
@@ -3922,8 +3929,6 @@ class Printer:
                 "FULL": " FULL JOIN ",
                 "CROSS": " CROSS JOIN ",
             }[kind]
-            if natural:
-                word = " NATURAL" + word
             self.keyword(word, -PRETTYINDENT_STD, PRETTYINDENT_STD, PRETTYINDENT_JOIN)
             self.from_item(right)
             if using:
@@ -3932,6 +3937,8 @@ class Printer:
                 self.w(" ON (")
                 self.expr(on, False)
                 self.w(")")
+            elif natural and kind != "CROSS":
+                self.w(" ON TRUE")
             self.w(")")
             return
         entry = f.entry
