@@ -1168,6 +1168,30 @@ def test_an_unclosed_operator_call_is_a_syntax_error_not_a_hang() -> None:
 # name that certainly does not exist, or an enum label the type lacks.
 _REJECTED: list[tuple[str, str, str, str]] = [
     (
+        "create table t1 (x int);\ncreate table t2 (y int);",
+        "create policy p on t2 using (t1.x > 0);",
+        "migration-unknown-relation",
+        'missing FROM-clause entry for table "t1"',
+    ),
+    (
+        "create table t (a int);",
+        "create view v as select t9.a from t;",
+        "migration-unknown-relation",
+        'missing FROM-clause entry for table "t9"',
+    ),
+    (
+        "create table t (a int);",
+        "create view v as select 1 from t where exists (select 1 from t u where z.a = u.a);",
+        "migration-unknown-relation",
+        'missing FROM-clause entry for table "z"',
+    ),
+    (
+        "",
+        "create table t (id int, a int default x.y);",
+        "migration-invalid",
+        "cannot use column reference in DEFAULT expression",
+    ),
+    (
         "create table t (a int);",
         "create policy p on t using (nope = 1);",
         "migration-unknown-column",

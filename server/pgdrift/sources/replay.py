@@ -1358,7 +1358,7 @@ class Replayer:
         try:
             text, found, stored = self._analyzed("default", expr, rel, t, mods)
         except RenderError as exc:
-            if not generated and isinstance(exc, Undefined) and exc.sqlstate == "42703":
+            if not generated and isinstance(exc, Undefined) and exc.sqlstate in ("42703", "42P01"):
                 # Postgres refuses any column reference in a default first.
                 raise ReplayError(
                     "migration-invalid",

@@ -2044,7 +2044,17 @@ class Analyzer:
                     return plain
                 return Undefined("42703", f"column {qual}.{name} does not exist")
             s = s.parent
-        return plain
+        # No range entry is called so: Postgres reads it as a field of a
+        # column of that name if there is one, else errorMissingRTE.
+        s = scope
+        while s is not None:
+            for entry in s.entries:
+                if not self._known_columns(entry) or any(c.name == qual for c in entry.columns):
+                    return plain
+            s = s.parent
+        if scope is None:
+            return plain
+        return Undefined("42P01", f'missing FROM-clause entry for table "{qual}"')
 
     def _known_columns(self, entry: RangeEntry) -> bool:
         """Whether a range entry's columns are certainly all it has: those of
