@@ -983,6 +983,10 @@ def _renamed_type(t: PgType, change: Callable[[Dep], Dep]) -> PgType:
     return dataclasses.replace(t, schema=schema, name=name, elem=elem, base=base)
 
 
+def _is_record(t: PgType) -> bool:
+    return t.is_builtin and t.name == "record"
+
+
 def _reads_level(root: T, scope: Scope | None) -> bool:
     """contain_vars_of_level(root, 0): whether ``root`` reads a column (or
     a whole row) of the query level of ``scope``, sub-queries included."""
@@ -2183,10 +2187,37 @@ class Analyzer:
             arg = self._coerce_unknown(arg, _t("text"), (), False)
         return TTest(arg, n.what)
 
-    def _Distinct(self, n: E.Distinct, scope: Scope | None) -> T:
-        op = self.operator("=", self.expr(n.left, scope), self.expr(n.right, scope))
+    def _row_equality(self, name: str, left: TRow, right: TRow) -> T:
+        """make_row_comparison_op for = and <>: the fields compared pairwise,
+        ANDed (ORed for <>); one field, its comparison alone."""
+        if len(left.raw) != len(right.raw):
+            raise Undefined("42601", "unequal number of entries in row expressions")
+        pairs = [
+            self.coerce(self.operator(name, a, b), _t("bool"))
+            for a, b in zip(left.raw, right.raw, strict=True)
+        ]
+        if len(pairs) == 1:
+            return pairs[0]
+        return TBool("AND" if name == "=" else "OR", pairs)
+
+    def _distinct(self, left: T, right: T) -> T:
+        """IS DISTINCT FROM; of two rows, make_row_distinct_op's fields
+        compared pairwise and ORed on in turn."""
+        if isinstance(left, TRow) and isinstance(right, TRow):
+            if len(left.raw) != len(right.raw):
+                raise Undefined("42601", "unequal number of entries in row expressions")
+            result: T | None = None
+            for a, b in zip(left.raw, right.raw, strict=True):
+                cmp = self._distinct(a, b)
+                result = cmp if result is None else TBool("OR", [result, cmp])
+            assert result is not None
+            return result
+        op = self.operator("=", left, right)
         assert isinstance(op, TOp) and op.left is not None
-        distinct = TDistinct(op.left, op.right)
+        return TDistinct(op.left, op.right)
+
+    def _Distinct(self, n: E.Distinct, scope: Scope | None) -> T:
+        distinct = self._distinct(self.expr(n.left, scope), self.expr(n.right, scope))
         # The grammar reads IS NOT DISTINCT FROM as NOT (... IS DISTINCT FROM ...),
         # and ruleutils prints it so.
         return TBool("NOT", [distinct]) if n.negated else distinct
@@ -2247,7 +2278,9 @@ class Analyzer:
                 )
             except RenderError:
                 common = None
-            if common is not None:
+            if common is not None and common.kind != "array" and not _is_record(common):
+                # (an array type has no array type of its own; rows compare
+                # field by field below)
                 arr = TArray([self.coerce(i, common) for i in constant], common.array_of())
                 result = self.scalar_array_op(opname, left, arr, not n.negated)
                 rest = reading
@@ -2828,6 +2861,8 @@ class Analyzer:
         return ps[0], ps[1], res, sig.schema
 
     def operator(self, name: str, left: T | None, right: T, schema: str | None = None) -> T:
+        if isinstance(left, TRow) and isinstance(right, TRow) and name in ("=", "<>"):
+            return self._row_equality(name, left, right)
         op = self._select_operator(name, left, right, schema)
         if op is None:
             ln = left.type.name if left is not None else ""
