@@ -2335,7 +2335,10 @@ class Analyzer:
             whens.append((c, self.expr(res, scope)))
         default = self.expr(n.default, scope) if n.default is not None else None
         results = [r for _, r in whens] + ([default] if default is not None else [])
-        common = select_common_type([r.type for r in results], self.casts)
+        # transformCaseExpr: the ELSE result (a NULL when there is none)
+        # comes first, so its type is preferred.
+        first = default.type if default is not None else unknown()
+        common = select_common_type([first] + [r.type for _, r in whens], self.casts)
         # Without ELSE the result may be a NULL of no particular modifier.
         mods = common_mods(results, common) if default is not None else ()
         whens = [(c, self.coerce(r, common)) for c, r in whens]
@@ -2986,7 +2989,11 @@ class Analyzer:
             while isinstance(star, E.Paren):
                 star = star.arg
             if isinstance(star, E.ColumnRef) and star.names[-1] == "*":
-                targets.extend(self._star(star.names[:-1], scope))
+                if len(star.names) == 1:
+                    for f in froms:
+                        targets.extend(self._star_from(f))
+                else:
+                    targets.extend(self._star(star.names[:-1], scope))
                 continue
             if isinstance(star, E.Indirection) and star.path and star.path[-1] == "*":
                 targets.extend(self._expand_row(star, scope))
@@ -3012,8 +3019,9 @@ class Analyzer:
         sel = TSelect(targets, froms, where, group, having, s.distinct, don, [])
         sel.has_aggs = self.saw_aggregate
         sel.has_windows = self.saw_window
-        self.saw_aggregate = saved[0] or self.saw_aggregate
-        self.saw_window = saved[1] or self.saw_window
+        # A sub-query's aggregates are its own (one over only outer columns
+        # would belong to the outer query: not modelled).
+        self.saw_aggregate, self.saw_window = saved
         sel._scope = scope  # type: ignore[attr-defined]
         return sel
 
@@ -3033,6 +3041,38 @@ class Analyzer:
                         return t.expr
                 raise
         return self.expr(n, scope)
+
+    def _star_from(self, f: TFrom) -> list[TTarget]:
+        """What ``*`` takes from one FROM item: a join's columns are those of
+        its sides, the USING (or NATURAL) columns once and first
+        (expandNSItemAttrs over the join's range entry)."""
+        if f.join is None:
+            entry = f.entry
+            if entry is None or entry.kind == "join":
+                return []
+            if entry.kind == "function":
+                self._function_star = True
+            return [
+                TTarget(TVar(c.name, entry.refname, c.type, c.mods, o, entry), c.name, o)
+                for c, o in zip(entry.columns, entry.origins, strict=False)
+            ]
+        kind, left, right, _on, using, natural = f.join
+        lt, rt = self._star_from(left), self._star_from(right)
+        if natural:
+            rnames = {t.name for t in rt}
+            using = tuple(dict.fromkeys(t.name for t in lt if t.name in rnames))
+        if not using:
+            return lt + rt
+        merged = []
+        for name in using:
+            side = rt if kind == "RIGHT" else lt
+            found = next((t for t in side if t.name == name), None)
+            if found is None:
+                raise RenderError(f'column "{name}" specified in USING clause does not exist')
+            merged.append(found)
+        return (
+            merged + [t for t in lt if t.name not in using] + [t for t in rt if t.name not in using]
+        )
 
     def _star(self, qual: tuple[str, ...], scope: Scope) -> list[TTarget]:
         out: list[TTarget] = []
