@@ -1489,3 +1489,25 @@ def test_the_supabase_platform_has_more_than_its_stand_ins() -> None:
     assert errors("create table t (a int);\ncreate policy p on t using (t.id = auth.uid());") == [
         "column t.id does not exist"
     ]
+
+
+def test_virtual_generated_columns_of_postgres_18() -> None:
+    # As Postgres 18 reports them (checked with `pgdrift diff migrations
+    # shadow` on an embedded 18): a virtual column, said or by default, is a
+    # column whose default is the expression; STORED stays generated.
+    sql = (
+        "create table t (id int primary key,"
+        " a int generated always as (id + 1) virtual,"
+        " b int generated always as (id * 2),"
+        " c int generated always as (id - 1) stored);"
+    )
+    for version, b_stored in ((18, False), (17, True)):
+        schema, findings = build_schema([("x.sql", sql)], server_version=version)
+        assert findings == []
+        t = schema.relation("public", "t")
+        assert t is not None
+        assert [(c.name, c.default, c.generated) for c in t.columns[1:]] == [
+            ("a", "(id + 1)", False),
+            ("b", "(id * 2)", b_stored),
+            ("c", "(id - 1)", True),
+        ]

@@ -69,6 +69,8 @@ class ColConstraint:
     expr: E.Node | None = None
     identity: str = ""  # ALWAYS / BY DEFAULT
     fk: FKSpec | None = None
+    #: Generated columns: "stored", "virtual" (Postgres 18) or "" (not said).
+    storage: str = ""
 
 
 @dataclass(slots=True)
@@ -1226,8 +1228,8 @@ class _Parser:
                 c = ColConstraint("identity", cname, identity=kind)
             else:
                 e = self.paren_expr()
-                s.accept_word("stored")
-                c = ColConstraint("generated", cname, e)
+                storage = s.next().text if s.is_word("stored", "virtual") else ""
+                c = ColConstraint("generated", cname, e, storage=storage)
         elif s.accept_words("primary", "key"):
             self._index_params()
             c = ColConstraint("pk", cname)

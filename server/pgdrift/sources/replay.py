@@ -2892,13 +2892,18 @@ class Replayer:
                 identity, not_null = c.identity, True
             elif kind == "generated" and c.expr is not None:
                 # A generation expression reads the table's other columns.
+                # A virtual one (Postgres 18's default) is computed when read:
+                # the catalog shows it as a column with that default.
+                virtual = c.storage == "virtual" or (
+                    not c.storage and self.options.server_version >= 18
+                )
                 if later is not None:
                     later.append((cd.name, c.expr))
                 else:
                     default, default_types, default_rels, default_deps, default_stored = (
                         self.analyze_default_deps(c.expr, t, mods, rel, generated=True)
                     )
-                generated = True
+                generated = not virtual
         col = ColState(
             cd.name,
             t,
