@@ -1511,3 +1511,25 @@ def test_virtual_generated_columns_of_postgres_18() -> None:
             ("b", "(id * 2)", b_stored),
             ("c", "(id - 1)", True),
         ]
+
+
+def test_attached_partitions_share_identity_columns_from_postgres_17() -> None:
+    # As an embedded Postgres 18 reports them (`pgdrift diff migrations
+    # shadow`): attached, a partition takes the parent's identity; detached,
+    # it loses it. Before 17, partitions have no identity.
+    sql = (
+        "create table p (id bigint generated always as identity, d date not null)"
+        " partition by range (d);\n"
+        "create table p1 (id bigint not null, d date not null);\n"
+        "alter table p attach partition p1 for values from ('2024-01-01') to ('2025-01-01');\n"
+        "create table p2 (id bigint not null, d date not null);\n"
+        "alter table p attach partition p2 for values from ('2025-01-01') to ('2026-01-01');\n"
+        "alter table p detach partition p2;\n"
+    )
+    for version, attached in ((17, "ALWAYS"), (15, None)):
+        schema, findings = build_schema([("x.sql", sql)], server_version=version)
+        assert findings == []
+        identities = {
+            r.name: r.columns[0].identity for r in schema.relations if r.name in ("p1", "p2")
+        }
+        assert identities == {"p1": attached, "p2": None}, version

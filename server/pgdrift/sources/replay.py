@@ -3643,6 +3643,21 @@ class Replayer:
                             f'column "{pc.name}" in child table must be marked NOT NULL',
                             sqlstate="42804",
                         )
+            if self.options.server_version >= 17 and any(c.identity for c in rel.columns):
+                # Partitions share the parent's identity columns from 17 on:
+                # attached, a partition takes them; detached, it loses them.
+                inherited = {c.name: c.identity for c in rel.columns if c.identity}
+                cols = tuple(
+                    (
+                        _replace(c, identity=None)
+                        if a.detach
+                        else _replace(c, identity=inherited[c.name], not_null=True)
+                    )
+                    if c.name in inherited
+                    else c
+                    for c in child.columns
+                )
+                child = _replace(child, columns=cols)
             st.relations[ck] = _replace(child, partition_of=None if a.detach else k)
             st.note_ref(k, ck)
             if not a.detach:
