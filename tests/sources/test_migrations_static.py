@@ -1533,3 +1533,23 @@ def test_attached_partitions_share_identity_columns_from_postgres_17() -> None:
             r.name: r.columns[0].identity for r in schema.relations if r.name in ("p1", "p2")
         }
         assert identities == {"p1": attached, "p2": None}, version
+
+
+def test_views_typed_by_sqlglot_name_their_columns_as_postgres_does() -> None:
+    # Queries pgdrift's own analysis does not cover (WITH RECURSIVE, ROLLUP,
+    # jsonb subscripts) get sqlglot's approximate types, but the names
+    # Postgres gives them (as Postgres 18 names them, seen with `pgdrift diff
+    # migrations shadow`), not sqlglot's _col_N.
+    sql = (
+        "create table t (id int primary key, p int, meta jsonb, name text);\n"
+        "create view v as with recursive r as (select id from t union all"
+        " select t.id from t join r on t.p = r.id) select count(*) from r;\n"
+        "create view w as select upper(name), now(), case when id > 0 then 1 end,"
+        " coalesce(name, 'x'), meta['a'], meta->'b', id from t group by rollup (name, id, meta);\n"
+    )
+    schema, _findings = build_schema([("x.sql", sql)])
+    names = {r.name: [c.name for c in r.columns] for r in schema.relations if r.name in ("v", "w")}
+    assert names == {
+        "v": ["count"],
+        "w": ["upper", "now", "case", "coalesce", "meta", "?column?", "id"],
+    }

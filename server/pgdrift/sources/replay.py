@@ -73,6 +73,7 @@ from pgdrift.sources.sql_render import (
     Undefined,
     can_coerce,
     dependencies,
+    figure_colname,
     is_poly,
     parse_qualified,
     renamed,
@@ -4750,6 +4751,11 @@ class Replayer:
                 "migration-unresolved", f"view query not understood: {problem}", "warning"
             )
         names = list(op.columns)
+        # sqlglot names unnamed outputs _col_N: the query's own targets name
+        # them as Postgres does (FigureColname), when they can be matched.
+        own = _target_names(op.query) if op.query is not None else None
+        if own is not None and len(own) == len(columns):
+            columns = [(n, t, mods) for n, (_c, t, mods) in zip(own, columns, strict=True)]
         cols = []
         for i, (cname, t, mods) in enumerate(columns):
             cols.append(ColState(names[i] if i < len(names) else cname, t, mods, 0, span=self.span))
@@ -5345,6 +5351,28 @@ class Replayer:
 
     def prefreeze(self, cache: FreezeCache, relations: Iterable[RelState]) -> None:
         prefreeze(self.state, self.options, self._display, cache, relations)
+
+
+def _target_names(q: E.Query) -> list[str] | None:
+    """The output column names of a query as Postgres gives them (its
+    leftmost SELECT's aliases, else FigureColname); None with a ``*`` or a
+    VALUES list (their names need the analysis)."""
+    body = q.body
+    while isinstance(body, E.SetOp):
+        body = body.left
+    if body.values or body.wrapped:
+        return None
+    names = []
+    for t in body.targets:
+        e = t.expr
+        while isinstance(e, E.Paren):
+            e = e.arg
+        if isinstance(e, E.ColumnRef) and e.names[-1] == "*":
+            return None
+        if isinstance(e, E.Indirection) and e.path and e.path[-1] == "*":
+            return None
+        names.append(t.alias or figure_colname(t.expr))
+    return names
 
 
 def sqlglot_view_columns(sql: str, r: Replayer) -> list[tuple[str, PgType, tuple[str, ...]]] | None:
