@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pgdrift.model import fast_pickling
 from pgdrift.sources import sql_expr as E
-from pgdrift.sources.pg_builtins import builtins
+from pgdrift.sources.pg_builtins import builtins, quote_ident
 from pgdrift.sources.sql_expr import ExprParser
 from pgdrift.sources.sql_tokens import (
     EOF,
@@ -973,7 +973,7 @@ class _Parser:
             return self.create_domain()
         if s.accept_word("recursive"):
             s.expect_word("view")
-            return self.create_view(replace, False)
+            return self.create_view(replace, False, recursive=True)
         if s.accept_word("view"):
             return self.create_view(replace, False)
         if s.accept_words("materialized", "view"):
@@ -1556,7 +1556,7 @@ class _Parser:
                 s.fail("syntax error")
         return CreateDomain(name, base, default, not_null, tuple(checks))
 
-    def create_view(self, replace: bool, materialized: bool) -> Op:
+    def create_view(self, replace: bool, materialized: bool, *, recursive: bool = False) -> Op:
         s = self.s
         ine = self.if_not_exists() if materialized else False
         name = self.qname()
@@ -1587,6 +1587,19 @@ class _Parser:
         while s.pos < len(s.toks) and s.peek().start < depth_end:
             s.next()
         del save
+        if recursive:
+            # gram.y: CREATE RECURSIVE VIEW v (cols) AS q is CREATE VIEW v AS
+            # WITH RECURSIVE v (cols) AS (q) SELECT cols FROM v.
+            if not cols:
+                s.fail("syntax error: a recursive view needs a column list")
+            if query is not None:
+                outer = E.Select(
+                    tuple(E.Target(E.ColumnRef((c,))) for c in cols), (E.RangeVar((name[-1],)),)
+                )
+                query = E.Query(outer, ((name[-1], cols, query),), recursive=True)
+            listed = ", ".join(quote_ident(c) for c in cols)
+            cte = quote_ident(name[-1])
+            sql = f"WITH RECURSIVE {cte} ({listed}) AS ({sql}) SELECT {listed} FROM {cte}"
         check = False
         if s.accept_word("with"):
             if s.accept_word("no"):

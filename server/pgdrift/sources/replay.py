@@ -4758,7 +4758,11 @@ class Replayer:
             columns = [(n, t, mods) for n, (_c, t, mods) in zip(own, columns, strict=True)]
         cols = []
         for i, (cname, t, mods) in enumerate(columns):
-            cols.append(ColState(names[i] if i < len(names) else cname, t, mods, 0, span=self.span))
+            # Like the view itself (view_updatable's default), its columns
+            # are taken as not updatable: queries this far from the analysis
+            # seldom are.
+            name = names[i] if i < len(names) else cname
+            cols.append(ColState(name, t, mods, 0, span=self.span, updatable=False))
         rel = RelState(k[0], k[1], kind, tuple(cols), span=self.span)
         if existing is not None:
             rel = _replace(rel, comment=existing.comment, span=existing.span)
