@@ -392,3 +392,20 @@ def test_a_bug_in_the_parser_costs_that_statement_only(monkeypatch: pytest.Monke
     [bug] = findings
     assert bug.code == "migration-internal-error" and bug.span.start_line == 1
     assert "IndexError: simulated" in bug.message
+
+
+def test_a_statement_too_deep_to_model_is_a_limit_not_a_bug(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pgdrift.sources.replay import Replayer
+
+    def deep(self: Replayer, op: object) -> None:
+        raise RecursionError
+
+    monkeypatch.setattr(Replayer, "op_Comment", deep)
+    text = "create table a (id int);\ncomment on table a is 'x';\ncreate table b (id int);"
+    schema, findings = MigrationIndex().update([("001.sql", text)])
+    assert [r.name for r in schema.relations] == ["a", "b"]
+    assert [(f.code, f.severity, f.message) for f in findings] == [
+        ("migration-unresolved", "warning", "statement nested too deeply to model")
+    ]

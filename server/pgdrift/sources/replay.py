@@ -1003,6 +1003,9 @@ class Replayer:
                 # The statement is left out for a limit of static analysis.
                 self.state.opaque = True
                 self.issue("migration-unresolved", str(exc), "info")
+        except RecursionError:  # a limit, not a bug: expressions nested thousands deep
+            self.state.opaque = True
+            self.issue("migration-unresolved", "statement nested too deeply to model", "warning")
         except Exception as exc:  # a bug of pgdrift's: it must not cost the rest of the model
             self.state.opaque = True
             self.issue(
