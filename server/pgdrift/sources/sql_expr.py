@@ -740,20 +740,24 @@ class ExprParser:
                 return left
             s.next()
             if prec in (_P_CMP, _P_OP) and s.is_word("any", "some", "all") and s.is_op("(", k=1):
-                q = s.next().text
-                quant = "ALL" if q == "all" else "ANY"
-                s.expect_op("(")
-                if self._starts_query():
-                    query = self.query()
-                    s.expect_op(")")
-                    left = SubLink(quant, query, left, op)
-                else:
-                    arr = self.expr()
-                    s.expect_op(")")
-                    left = AnyAll(op, left, quant, arr)
+                left = self._quantified(left, op)
                 continue
             right = self.expr(prec)
             left = Op(op, left, right)
+
+    def _quantified(self, left: Node, op: str) -> Node:
+        """``left op ANY|SOME|ALL (...)`` after the operator: over a
+        sub-query (a SubLink) or an array."""
+        s = self.s
+        quant = "ALL" if s.next().text == "all" else "ANY"
+        s.expect_op("(")
+        if self._starts_query():
+            query = self.query()
+            s.expect_op(")")
+            return SubLink(quant, query, left, op)
+        arr = self.expr()
+        s.expect_op(")")
+        return AnyAll(op, left, quant, arr)
 
     def _is(self, left: Node) -> Node:
         s = self.s
@@ -805,15 +809,7 @@ class ExprParser:
         elif s.is_word("any", "some", "all") and s.is_op("(", k=1):
             # gram.y's subquery_Op: LIKE ANY (...) is the operator ~~ with ANY.
             op = ("!" if negated else "") + ("~~*" if word == "ilike" else "~~")
-            quant = "ALL" if s.next().text == "all" else "ANY"
-            s.expect_op("(")
-            if self._starts_query():
-                query = self.query()
-                s.expect_op(")")
-                return SubLink(quant, query, left, op)
-            arr = self.expr()
-            s.expect_op(")")
-            return AnyAll(op, left, quant, arr)
+            return self._quantified(left, op)
         pattern = self.expr(_P_IN)
         escape = None
         if s.accept_word("escape"):
