@@ -138,8 +138,8 @@ class ExprMemo:
         self._numbers = itertools.count()
         #: The bases kept under a scope's signature.
         self._scoped: set[Hashable] = set()
+        #: Analyses reused (MigrationIndex.last_reused counts them per update).
         self.hits = 0
-        self.misses = 0
 
     def signature(self, columns: Hashable) -> int:
         """A number for ``columns`` (names, types and modifiers): equal
@@ -172,7 +172,6 @@ class ExprMemo:
                 ):
                     self.hits += 1
                     return entry
-        self.misses += 1
         return None
 
     def _keys(

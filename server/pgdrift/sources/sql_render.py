@@ -918,7 +918,7 @@ def _relabelled(t: PgType, value: str, enum: tuple[str, str], old: str, new: str
     def element(m: re.Match[str]) -> str:
         text = m.group()
         label = re.sub(r"\\(.)", r"\1", text[1:-1]) if text.startswith('"') else text.strip()
-        return array_element_out(new) if label == old else text
+        return _array_element_out(new) if label == old else text
 
     return _ARRAY_ELEMENT.sub(element, value)
 
@@ -928,7 +928,7 @@ def _relabelled(t: PgType, value: str, enum: tuple[str, str], old: str, new: str
 _ARRAY_ELEMENT = re.compile(r'"(?:[^"\\]|\\.)*"|[^{},"]+')
 
 
-def array_element_out(v: str) -> str:
+def _array_element_out(v: str) -> str:
     """array_out's rendering of one text element: quoted when it is empty,
     NULL, or holds braces, commas, quotes, backslashes or white space."""
     if v == "" or v.upper() == "NULL" or re.search(r'[{},"\\\s]', v):
@@ -1512,7 +1512,7 @@ def _array_output(elem: PgType, value: str) -> str:
                 v = const_output(elem, str(item))
                 if boolean:  # boolout, not the deparser's true / false
                     v = {"true": "t", "false": "f"}.get(v, v)
-                parts.append(array_element_out(v))
+                parts.append(_array_element_out(v))
         return "{" + ",".join(parts) + "}"
 
     return out(parsed)
